@@ -1,0 +1,10 @@
+/** Transpile-only: type errors are caught by `npm run typecheck`, not on every test run. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+  },
+  testTimeout: 30000,
+};

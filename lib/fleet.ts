@@ -1,0 +1,217 @@
+import { ClusterConfig, clusterPath, NAMESPACE, PlatformConfig } from "../config";
+import { IssueCollector } from "./errors";
+import { cidrContains, cidrsOverlap, isReservedInSubnet, parseCidr, parseIpv4 } from "./ipmath";
+import { VmDefinition } from "./vmDefinition";
+
+/** A VM's place in this stack. */
+export interface Membership {
+    readonly cluster?: ClusterConfig;
+    readonly role: "control-plane" | "worker" | "load-balancer" | "standalone";
+}
+
+export interface Fleet {
+    /** Every VM in vms/, valid, sorted by name. The whole fleet shares the hosts, so all of it counts for capacity and uniqueness. */
+    readonly all: readonly VmDefinition[];
+    /** The VMs this stack creates, with their place in it, in a stable order. */
+    readonly owned: readonly { readonly vm: VmDefinition; readonly membership: Membership }[];
+}
+
+function firstSeen<K>(map: Map<K, VmDefinition>, key: K, vm: VmDefinition): VmDefinition | undefined {
+    const other = map.get(key);
+    if (!other) {
+        map.set(key, vm);
+    }
+    return other;
+}
+
+function checkUniqueness(vms: readonly VmDefinition[], config: PlatformConfig, issues: IssueCollector): void {
+    const names = new Map<string, VmDefinition>();
+    const ids = new Map<number, VmDefinition>();
+    const macs = new Map<string, VmDefinition>();
+    const ips = new Map<string, VmDefinition>();
+    const templateIds = new Map(Object.entries(config.proxmox.templates).map(([name, t]) => [t.vmId, name]));
+    for (const vm of vms) {
+        const report = issues.forFile(vm.file);
+        const sameName = firstSeen(names, vm.name.toLowerCase(), vm);
+        if (sameName) {
+            report("name", `"${vm.name}" is also the name of ${sameName.file}`);
+        }
+        if (vm.vmId !== undefined) {
+            const sameId = firstSeen(ids, vm.vmId, vm);
+            if (sameId) {
+                report("vmid", `${vm.vmId} is also the VM id of ${sameId.file}`);
+            } else if (templateIds.has(vm.vmId)) {
+                report("vmid", `${vm.vmId} is the VM id of template ${templateIds.get(vm.vmId)}`);
+            }
+        }
+        if (vm.network.macAddress) {
+            const sameMac = firstSeen(macs, vm.network.macAddress, vm);
+            if (sameMac) {
+                report("network.macaddr", `${vm.network.macAddress} is also the MAC of ${sameMac.file}`);
+            }
+        }
+        if (vm.ipv4?.kind === "static") {
+            const sameIp = firstSeen(ips, vm.ipv4.address, vm);
+            if (sameIp) {
+                report("ipconfig0", `${vm.ipv4.address} is also the IP of ${sameIp.file}`);
+            }
+        }
+    }
+}
+
+function knownList(names: Iterable<string>): string {
+    const list = [...names].sort();
+    return list.length === 0 ? "none are configured" : `known: ${list.join(", ")}`;
+}
+
+function checkPlacement(vm: VmDefinition, config: PlatformConfig, issues: IssueCollector): void {
+    const report = issues.forFile(vm.file);
+    if (!(vm.targetNode in config.proxmox.nodes)) {
+        report("target_node", `${vm.targetNode} is not a Proxmox node in ${NAMESPACE}:proxmox.nodes (${knownList(Object.keys(config.proxmox.nodes))})`);
+    }
+    if (vm.clone && !(vm.clone.template in config.proxmox.templates)) {
+        report("clone", `${vm.clone.template} is not a template in ${NAMESPACE}:proxmox.templates (${knownList(Object.keys(config.proxmox.templates))})`);
+    }
+    const network = config.networks[vm.network.bridge];
+    if (!network) {
+        report("network.bridge", `${vm.network.bridge} is not a network in ${NAMESPACE}:networks (${knownList(Object.keys(config.networks))})`);
+        return;
+    }
+    if (vm.ipv4?.kind !== "static") {
+        return;
+    }
+    const cidr = parseCidr(network.cidr, false)!;
+    const address = parseIpv4(vm.ipv4.address)!;
+    if (!cidrContains(cidr, address)) {
+        report("ipconfig0", `${vm.ipv4.address} is not inside ${cidr.text}`);
+        return;
+    }
+    if (vm.ipv4.prefix !== cidr.prefix) {
+        report("ipconfig0", `/${vm.ipv4.prefix} does not match the prefix of ${cidr.text}`);
+    }
+    if (vm.ipv4.address === network.gateway) {
+        report("ipconfig0", `${vm.ipv4.address} is the gateway of ${cidr.text}`);
+    } else if (isReservedInSubnet(cidr, address)) {
+        report("ipconfig0", `${vm.ipv4.address} is the network or broadcast address of ${cidr.text}`);
+    }
+    if (vm.ipv4.gateway !== undefined && vm.ipv4.gateway !== network.gateway) {
+        report("ipconfig0", `gw=${vm.ipv4.gateway} is not the gateway of ${cidr.text} (${network.gateway})`);
+    }
+}
+
+function checkCapacity(vms: readonly VmDefinition[], config: PlatformConfig, issues: IssueCollector): void {
+    const report = issues.forFile(config.file);
+    for (const node of Object.values(config.proxmox.nodes)) {
+        const onNode = vms.filter((vm) => vm.targetNode === node.name);
+        const memory = onNode.reduce((sum, vm) => sum + vm.memoryMiB, 0);
+        const cores = onNode.reduce((sum, vm) => sum + vm.cores * vm.sockets, 0);
+        if (memory > node.memoryMiB) {
+            const detail = onNode.map((vm) => `${vm.name}: ${vm.memoryMiB}`).join(", ");
+            report(`${NAMESPACE}:proxmox.nodes.${node.name}.memoryMiB`, `VMs on ${node.name} need ${memory} MiB, ${memory - node.memoryMiB} MiB more than its ${node.memoryMiB} MiB (${detail})`);
+        }
+        if (cores > node.cores) {
+            const detail = onNode.map((vm) => `${vm.name}: ${vm.cores}x${vm.sockets}`).join(", ");
+            report(`${NAMESPACE}:proxmox.nodes.${node.name}.cores`, `VMs on ${node.name} need ${cores} cores, ${cores - node.cores} more than its ${node.cores} (${detail})`);
+        }
+    }
+}
+
+function checkNetworkOverlaps(config: PlatformConfig, issues: IssueCollector): void {
+    const report = issues.forFile(config.file);
+    const networks = Object.values(config.networks);
+    networks.forEach((net, i) => {
+        const cidr = parseCidr(net.cidr, false)!;
+        const gateway = parseIpv4(net.gateway)!;
+        if (!cidrContains(cidr, gateway)) {
+            report(`${NAMESPACE}:networks.${net.bridge}.gateway`, `${net.gateway} is not inside ${cidr.text}`);
+        }
+        for (const other of networks.slice(0, i)) {
+            if (cidrsOverlap(cidr, parseCidr(other.cidr, false)!)) {
+                report(`${NAMESPACE}:networks.${net.bridge}.cidr`, `${net.cidr} overlaps ${other.bridge} (${other.cidr})`);
+            }
+        }
+    });
+}
+
+function checkClusterCidrs(cluster: ClusterConfig, config: PlatformConfig, issues: IssueCollector): void {
+    const report = issues.forFile(config.file);
+    const pod = parseCidr(cluster.podCidr, false)!;
+    const service = parseCidr(cluster.serviceCidr, false)!;
+    if (cidrsOverlap(pod, service)) {
+        report(clusterPath(cluster, "serviceCidr"), `${cluster.serviceCidr} overlaps podCidr ${cluster.podCidr}`);
+    }
+    for (const net of Object.values(config.networks)) {
+        const nodeCidr = parseCidr(net.cidr, false)!;
+        for (const [field, cidr] of [["podCidr", pod], ["serviceCidr", service]] as const) {
+            if (cidrsOverlap(cidr, nodeCidr)) {
+                report(clusterPath(cluster, field), `${cidr.text} overlaps the node network ${net.bridge} (${net.cidr})`);
+            }
+        }
+    }
+}
+
+/**
+ * Cross-file checks over the whole fleet, then works out which VMs this stack owns.
+ * Every problem goes to `issues`.
+ */
+export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig, issues: IssueCollector): Fleet {
+    const sorted = [...vms].sort((a, b) => a.file.localeCompare(b.file));
+    checkUniqueness(sorted, config, issues);
+    for (const vm of sorted) {
+        checkPlacement(vm, config, issues);
+    }
+    checkCapacity(sorted, config, issues);
+    checkNetworkOverlaps(config, issues);
+
+    const report = issues.forFile(config.file);
+    const byName = new Map(sorted.map((vm) => [vm.name, vm]));
+    const claimed = new Map<string, string>();
+    const owned: { vm: VmDefinition; membership: Membership }[] = [];
+    const clusterNames = new Map<string, number>();
+
+    const claim = (name: string, path: string, membership: Membership) => {
+        const vm = byName.get(name);
+        if (!vm) {
+            report(path, `VM "${name}" is not defined in ${config.vmsDir}/`);
+            return;
+        }
+        const previous = claimed.get(name);
+        if (previous) {
+            report(path, `${name} is already used at ${previous}`);
+            return;
+        }
+        claimed.set(name, path);
+        if (membership.cluster && membership.role !== "load-balancer" && vm.ipv4?.kind !== "static") {
+            report(path, `${name} needs a static IPv4 address in ipconfig0 to be a cluster node`);
+        }
+        owned.push({ vm, membership });
+    };
+
+    for (const cluster of config.clusters) {
+        const previous = clusterNames.get(cluster.name);
+        if (previous !== undefined) {
+            report(clusterPath(cluster, "name"), `"${cluster.name}" is also the name of ${NAMESPACE}:clusters[${previous}]`);
+        } else {
+            clusterNames.set(cluster.name, cluster.index);
+        }
+        cluster.controlPlanes.forEach((name, i) => claim(name, clusterPath(cluster, "controlPlanes", i), { cluster, role: "control-plane" }));
+        cluster.workers.forEach((name, i) => claim(name, clusterPath(cluster, "workers", i), { cluster, role: "worker" }));
+        const cpCount = cluster.controlPlanes.length;
+        if (cpCount % 2 === 0) {
+            report(clusterPath(cluster, "controlPlanes"), `${cpCount} control planes cannot keep etcd quorum through a failure; use an odd number`);
+        }
+        if (cluster.loadBalancer !== undefined) {
+            if (cluster.distribution !== "kubeadm") {
+                report(clusterPath(cluster, "loadBalancer"), `only kubeadm clusters use an HAProxy VM; ${cluster.distribution} does not`);
+            } else {
+                claim(cluster.loadBalancer, clusterPath(cluster, "loadBalancer"), { cluster, role: "load-balancer" });
+            }
+        } else if (cluster.distribution === "kubeadm" && cpCount > 1) {
+            report(clusterPath(cluster, "loadBalancer"), `is required: kubeadm with ${cpCount} control planes needs an HAProxy VM in front of the API`);
+        }
+        checkClusterCidrs(cluster, config, issues);
+    }
+    config.standaloneVms.forEach((name, i) => claim(name, `${NAMESPACE}:standaloneVms[${i}]`, { role: "standalone" }));
+
+    return { all: sorted, owned };
+}

@@ -1,0 +1,447 @@
+import * as yaml from "js-yaml";
+import { check, Field, joinPath, Report, Spec } from "./spec";
+import { parseCidr, parseIpv4 } from "./ipmath";
+
+/**
+ * The VM file format of the OpenTofu + Ansible homelab this platform replaces
+ * (Telmate-style fields, one file per VM under `vms/`). Files in that format load unchanged.
+ */
+
+const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const SIZE = /^[1-9]\d*[GT]$/;
+const MAC = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/;
+const STORAGE = /^[A-Za-z][A-Za-z0-9\-_.]*$/;
+
+const str = (description: string, extra: Partial<Extract<Spec, { kind: "string" }>> = {}): Spec => ({ kind: "string", description, ...extra });
+const int = (description: string, minimum?: number, maximum?: number): Spec => ({ kind: "integer", description, minimum, maximum });
+const bool = (description: string): Spec => ({ kind: "boolean", description });
+const ignored = (description: string): Field => ({ spec: { kind: "ignored", description } });
+
+const storage = str("Proxmox datastore id", { pattern: STORAGE, patternHint: "a datastore id like local-lvm" });
+const size = str("Disk size in GiB or TiB", { pattern: SIZE, patternHint: "a size in G or T, like 30G" });
+
+const diskSpec: Spec = {
+    kind: "object",
+    description: "A virtual disk created on a datastore",
+    fields: {
+        storage: { spec: storage, required: true },
+        size: { spec: size, required: true },
+        format: { spec: str("Disk image format", { enum: ["raw", "qcow2", "vmdk"] }), default: "raw" },
+        cache: { spec: str("Cache mode", { enum: ["none", "directsync", "writethrough", "writeback", "unsafe"] }) },
+        discard: { spec: bool("Pass discard/trim to the datastore") },
+        iothread: { spec: bool("Dedicated I/O thread (needs virtio-scsi-single)") },
+        emulatessd: { spec: bool("Present the disk as an SSD") },
+        backup: { spec: bool("Include in vzdump backups"), default: true },
+        replicate: { spec: bool("Include in storage replication"), default: true },
+    },
+};
+
+const passthroughSpec: Spec = {
+    kind: "object",
+    description: "A host block device passed through to the VM (root@pam only)",
+    fields: {
+        file: { spec: str("Host device path, preferably /dev/disk/by-id/...", { pattern: /^\/dev\//, patternHint: "a host device path under /dev/" }), required: true },
+        replicate: { spec: bool("Include in storage replication") },
+        backup: { spec: bool("Include in vzdump backups") },
+    },
+};
+
+const slotSpec: Spec = {
+    kind: "object",
+    description: "What sits in this slot: exactly one of disk, passthrough, cloudinit or cdrom",
+    fields: {
+        disk: { spec: diskSpec },
+        passthrough: { spec: passthroughSpec },
+        cloudinit: { spec: { kind: "object", description: "The cloud-init drive", fields: { storage: { spec: storage, required: true } } } },
+        cdrom: { spec: { kind: "object", description: "A CD-ROM drive", fields: { iso: { spec: str("ISO file id, like local:iso/debian.iso") } } } },
+    },
+};
+
+const bus = (name: string, maxSlot: number): Field => ({
+    spec: {
+        kind: "map",
+        description: `${name} slots (${name}0..${name}${maxSlot})`,
+        keyPattern: new RegExp(`^${name}([0-9]|[12][0-9]|30)$`),
+        keyHint: `a ${name} slot from ${name}0 to ${name}${maxSlot}`,
+        values: slotSpec,
+    },
+});
+
+const legacyDiskSpec: Spec = {
+    kind: "object",
+    description: "Older flat disk list; nested_disks wins when both are present, and they must agree",
+    fields: {
+        slot: { spec: str("Slot", { pattern: /^(scsi|virtio|sata|ide)\d+$/, patternHint: "a slot like scsi0" }), required: true },
+        type: { spec: str("Kind of drive", { enum: ["disk", "cdrom", "passthrough"] }), required: true },
+        size: { spec: size },
+        storage: { spec: storage },
+        format: { spec: str("Disk image format", { enum: ["raw", "qcow2", "vmdk"] }) },
+        cloudinit: { spec: bool("This cdrom is the cloud-init drive") },
+        iso: { spec: str("ISO file id") },
+        file: { spec: str("Host device path") },
+        replicate: { spec: bool("Include in storage replication") },
+    },
+};
+
+export const VM_FILE_SPEC: Spec = {
+    kind: "object",
+    description: "One Proxmox VM, in the format of the OpenTofu + Ansible homelab this platform replaces",
+    fields: {
+        name: { spec: str("VM name, a DNS label", { pattern: NAME, patternHint: "a DNS label (lowercase letters, digits, '-')" }), required: true },
+        target_node: { spec: str("Proxmox node that runs the VM"), required: true },
+        vmid: { spec: int("Fixed VM id; Proxmox picks the next free id when absent", 100, 999999999) },
+        cores: { spec: int("Cores per socket", 1, 512), default: 1 },
+        sockets: { spec: int("CPU sockets", 1, 8), default: 1 },
+        memory: { spec: int("Memory in MiB", 16), default: 1024 },
+        cpu_type: { spec: str("QEMU CPU type, like host or x86-64-v2-AES"), default: "host" },
+        onboot: { spec: bool("Start the VM when the node boots"), default: true },
+        vm_state: { spec: str("Desired power state", { enum: ["running", "stopped"] }), default: "running" },
+        clone: { spec: { kind: "nullable", inner: str("Template name to clone; mapped to a VM id in stack config (homelab:proxmox.templates). Null imports the stack's cloud image instead.") }, default: null },
+        full_clone: { spec: bool("Full clone instead of a linked clone"), default: false },
+        boot: { spec: str("Boot order", { pattern: /^order=[a-z]+\d+(;[a-z]+\d+)*$/, patternHint: "a boot order like order=scsi0;net0" }) },
+        scsihw: { spec: str("SCSI controller", { enum: ["lsi", "lsi53c810", "virtio-scsi-pci", "virtio-scsi-single", "megasas", "pvscsi"] }), default: "virtio-scsi-single" },
+        agent: { spec: int("QEMU guest agent: 1 enables it (the program installs it), 0 disables it and never waits for an IP", 0, 1), default: 0 },
+        ciuser: { spec: str("cloud-init user", { pattern: /^[a-z_][a-z0-9_-]{0,31}$/, patternHint: "a Linux user name" }) },
+        cipassword: { spec: str("cloud-init password; kept as a Pulumi secret. Prefer SSH keys.") },
+        sshkeys: { spec: str("SSH public keys, one per line") },
+        nameserver: { spec: str("DNS servers, space separated; defaults to the network's DNS servers") },
+        ipconfig0: { spec: str("Proxmox ipconfig: ip=<cidr|dhcp>,gw=<ip>,ip6=<cidr|dhcp|auto>,gw6=<ip>") },
+        nested_disks: {
+            spec: {
+                kind: "object",
+                description: "Disks by bus and slot",
+                fields: { scsi: bus("scsi", 30), virtio: bus("virtio", 15), sata: bus("sata", 5), ide: bus("ide", 3) },
+            },
+        },
+        disks: { spec: { kind: "array", description: "Older flat disk list", items: legacyDiskSpec } },
+        network: {
+            spec: {
+                kind: "object",
+                description: "The first network device (net0)",
+                fields: {
+                    bridge: { spec: str("Linux bridge on the node, like vmbr0"), required: true },
+                    model: { spec: str("NIC model", { enum: ["virtio", "e1000", "e1000e", "rtl8139", "vmxnet3"] }), default: "virtio" },
+                    firewall: { spec: bool("Proxmox firewall on this NIC"), default: true },
+                    macaddr: { spec: str("Fixed MAC address", { pattern: MAC, patternHint: "a MAC address like BC:24:11:00:00:01" }) },
+                    tag: { spec: int("VLAN tag", 1, 4094) },
+                },
+            },
+            required: true,
+        },
+        serial: { spec: bool("Add a serial console (serial0: socket)"), default: false },
+        define_connection_info: ignored("Telmate-only; accepted and ignored"),
+        skip_ipv6: ignored("Telmate-only; accepted and ignored"),
+        automatic_reboot: ignored("Telmate-only; accepted and ignored"),
+        template: ignored("Telmate-only; accepted and ignored"),
+    },
+};
+
+/** The raw shape of a file that passed VM_FILE_SPEC. */
+interface RawSlot {
+    disk?: { storage: string; size: string; format?: string; cache?: string; discard?: boolean; iothread?: boolean; emulatessd?: boolean; backup?: boolean; replicate?: boolean };
+    passthrough?: { file: string; replicate?: boolean; backup?: boolean };
+    cloudinit?: { storage: string };
+    cdrom?: { iso?: string };
+}
+interface RawLegacyDisk { slot: string; type: string; size?: string; storage?: string; format?: string; cloudinit?: boolean; iso?: string; file?: string }
+interface RawVm {
+    name: string; target_node: string; vmid?: number; cores?: number; sockets?: number; memory?: number; cpu_type?: string;
+    onboot?: boolean; vm_state?: string; clone?: string | null; full_clone?: boolean; boot?: string; scsihw?: string; agent?: number;
+    ciuser?: string; cipassword?: string; sshkeys?: string; nameserver?: string; ipconfig0?: string;
+    nested_disks?: Record<string, Record<string, RawSlot>>; disks?: RawLegacyDisk[];
+    network: { bridge: string; model?: string; firewall?: boolean; macaddr?: string; tag?: number };
+    serial?: boolean;
+}
+
+export interface VmDisk {
+    readonly interface: string;
+    readonly datastoreId: string;
+    readonly sizeGb: number;
+    readonly fileFormat: string;
+    readonly cache?: string;
+    readonly discard?: boolean;
+    readonly iothread?: boolean;
+    readonly ssd?: boolean;
+    readonly backup?: boolean;
+    readonly replicate?: boolean;
+}
+
+export interface VmPassthrough {
+    readonly interface: string;
+    readonly path: string;
+    readonly replicate?: boolean;
+    readonly backup?: boolean;
+}
+
+export type Ipv4Config =
+    | { readonly kind: "static"; readonly address: string; readonly prefix: number; readonly gateway?: string }
+    | { readonly kind: "dhcp" };
+
+export interface VmDefinition {
+    /** Path relative to the project, for messages: `vms/k8s-dev.yaml`. */
+    readonly file: string;
+    readonly name: string;
+    readonly targetNode: string;
+    readonly vmId?: number;
+    readonly cores: number;
+    readonly sockets: number;
+    readonly memoryMiB: number;
+    readonly cpuType: string;
+    readonly onBoot: boolean;
+    readonly started: boolean;
+    readonly clone?: { readonly template: string; readonly full: boolean };
+    readonly bootOrder: readonly string[];
+    readonly scsiHardware: string;
+    readonly agent: boolean;
+    readonly user?: { readonly name: string; readonly password?: string; readonly sshKeys: readonly string[] };
+    readonly nameservers: readonly string[];
+    readonly ipv4?: Ipv4Config;
+    readonly ipv6?: { readonly address: string; readonly gateway?: string };
+    readonly disks: readonly VmDisk[];
+    readonly passthroughs: readonly VmPassthrough[];
+    readonly cdroms: readonly { readonly interface: string; readonly iso?: string }[];
+    readonly cloudInitDrive?: { readonly interface: string; readonly datastoreId: string };
+    readonly network: { readonly bridge: string; readonly model: string; readonly firewall: boolean; readonly macAddress?: string; readonly vlanId?: number };
+    readonly serial: boolean;
+}
+
+function sizeInGb(text: string): number {
+    const value = Number(text.slice(0, -1));
+    return text.endsWith("T") ? value * 1024 : value;
+}
+
+/** Parses `ip=...,gw=...,ip6=...,gw6=...`, reporting each bad part under `ipconfig0`. */
+export function parseIpConfig(text: string, path: string, report: Report): { ipv4?: Ipv4Config; ipv6?: { address: string; gateway?: string } } | undefined {
+    const parts = new Map<string, string>();
+    let ok = true;
+    for (const part of text.split(",")) {
+        const eq = part.indexOf("=");
+        const key = eq < 0 ? part : part.slice(0, eq);
+        if (eq < 0 || !["ip", "gw", "ip6", "gw6"].includes(key)) {
+            report(path, `${JSON.stringify(part)} is not one of ip=, gw=, ip6=, gw6=`);
+            ok = false;
+            continue;
+        }
+        if (parts.has(key)) {
+            report(path, `${key}= is given twice`);
+            ok = false;
+            continue;
+        }
+        parts.set(key, part.slice(eq + 1));
+    }
+    if (!ok) {
+        return undefined;
+    }
+    let ipv4: Ipv4Config | undefined;
+    const ip = parts.get("ip");
+    const gw = parts.get("gw");
+    if (ip === "dhcp") {
+        ipv4 = { kind: "dhcp" };
+        if (gw !== undefined) {
+            report(path, "gw= has no meaning with ip=dhcp");
+            ok = false;
+        }
+    } else if (ip !== undefined) {
+        const slash = ip.indexOf("/");
+        const address = slash < 0 ? ip : ip.slice(0, slash);
+        const prefix = slash < 0 ? NaN : Number(ip.slice(slash + 1));
+        if (parseIpv4(address) === undefined || parseCidr(ip, false) === undefined || !Number.isInteger(prefix)) {
+            report(path, `ip=${ip} is not an IPv4 address with a prefix (like 192.168.1.12/24) or dhcp`);
+            ok = false;
+        } else if (gw !== undefined && parseIpv4(gw) === undefined) {
+            report(path, `gw=${gw} is not an IPv4 address`);
+            ok = false;
+        } else {
+            ipv4 = { kind: "static", address, prefix, gateway: gw };
+        }
+    } else if (gw !== undefined) {
+        report(path, "gw= needs ip=");
+        ok = false;
+    }
+    const ip6 = parts.get("ip6");
+    const ipv6 = ip6 === undefined ? undefined : { address: ip6, gateway: parts.get("gw6") };
+    if (ip6 !== undefined && ip6 !== "dhcp" && ip6 !== "auto" && !/^[0-9a-fA-F:]+\/\d{1,3}$/.test(ip6)) {
+        report(path, `ip6=${ip6} is not dhcp, auto or an IPv6 address with a prefix`);
+        ok = false;
+    }
+    return ok ? { ipv4, ipv6 } : undefined;
+}
+
+function collectDisks(raw: RawVm, report: Report) {
+    const disks: VmDisk[] = [];
+    const passthroughs: VmPassthrough[] = [];
+    const cdroms: { interface: string; iso?: string }[] = [];
+    let cloudInitDrive: { interface: string; datastoreId: string } | undefined;
+    for (const [busName, slots] of Object.entries(raw.nested_disks ?? {})) {
+        for (const [slot, content] of Object.entries(slots)) {
+            const path = joinPath(joinPath("nested_disks", busName), slot);
+            const kinds = Object.keys(content);
+            if (kinds.length !== 1) {
+                report(path, `must hold exactly one of disk, passthrough, cloudinit, cdrom; found ${kinds.length === 0 ? "none" : kinds.join(", ")}`);
+                continue;
+            }
+            if (content.disk) {
+                const d = content.disk;
+                disks.push({
+                    interface: slot, datastoreId: d.storage, sizeGb: sizeInGb(d.size), fileFormat: d.format ?? "raw",
+                    cache: d.cache, discard: d.discard, iothread: d.iothread, ssd: d.emulatessd, backup: d.backup, replicate: d.replicate,
+                });
+            } else if (content.passthrough) {
+                passthroughs.push({ interface: slot, path: content.passthrough.file, replicate: content.passthrough.replicate, backup: content.passthrough.backup });
+            } else if (content.cloudinit) {
+                if (cloudInitDrive) {
+                    report(path, `a second cloud-init drive; ${cloudInitDrive.interface} is one already`);
+                    continue;
+                }
+                cloudInitDrive = { interface: slot, datastoreId: content.cloudinit.storage };
+            } else if (content.cdrom) {
+                cdroms.push({ interface: slot, iso: content.cdrom.iso });
+            }
+        }
+    }
+    return { disks, passthroughs, cdroms, cloudInitDrive };
+}
+
+/** The older flat `disks:` list, when it is the only disk description. */
+function disksFromLegacyList(list: readonly RawLegacyDisk[], report: Report) {
+    const nested: Record<string, Record<string, RawSlot>> = {};
+    list.forEach((d, i) => {
+        const path = joinPath("disks", i);
+        const busName = d.slot.replace(/\d+$/, "");
+        const slot: RawSlot = {};
+        if (d.type === "disk") {
+            if (!d.storage || !d.size) {
+                report(path, "a disk needs storage and size");
+                return;
+            }
+            slot.disk = { storage: d.storage, size: d.size, format: d.format };
+        } else if (d.type === "passthrough") {
+            if (!d.file) {
+                report(path, "a passthrough needs file");
+                return;
+            }
+            slot.passthrough = { file: d.file };
+        } else if (d.cloudinit) {
+            if (!d.storage) {
+                report(path, "a cloud-init drive needs storage");
+                return;
+            }
+            slot.cloudinit = { storage: d.storage };
+        } else {
+            slot.cdrom = { iso: d.iso };
+        }
+        nested[busName] = { ...(nested[busName] ?? {}), [d.slot]: slot };
+    });
+    return nested;
+}
+
+/** When both lists are present they must describe the same disks, or one of them is silently wrong. */
+function checkLegacyAgrees(list: readonly RawLegacyDisk[], disks: readonly VmDisk[], report: Report): void {
+    list.forEach((d, i) => {
+        if (d.type !== "disk") {
+            return;
+        }
+        const nested = disks.find((n) => n.interface === d.slot);
+        const path = joinPath("disks", i);
+        if (!nested) {
+            report(path, `${d.slot} is not in nested_disks`);
+        } else if ((d.size && sizeInGb(d.size) !== nested.sizeGb) || (d.storage && d.storage !== nested.datastoreId)) {
+            report(path, `${d.slot} (${d.size} on ${d.storage}) disagrees with nested_disks (${nested.sizeGb}G on ${nested.datastoreId})`);
+        }
+    });
+}
+
+function normalise(file: string, raw: RawVm, outer: Report): VmDefinition | undefined {
+    let problems = 0;
+    const report: Report = (path, message) => {
+        problems++;
+        outer(path, message);
+    };
+    const nestedDisks = raw.nested_disks ?? (raw.disks ? disksFromLegacyList(raw.disks, report) : {});
+    const { disks, passthroughs, cdroms, cloudInitDrive } = collectDisks({ ...raw, nested_disks: nestedDisks }, report);
+    if (raw.nested_disks && raw.disks) {
+        checkLegacyAgrees(raw.disks, disks, report);
+    }
+    if (disks.length === 0) {
+        report("nested_disks", "the VM needs at least one disk");
+    }
+    if (cdroms.length > 1) {
+        report("nested_disks", `only one cdrom drive is supported; found ${cdroms.map((c) => c.interface).join(", ")}`);
+    }
+    const ip = raw.ipconfig0 === undefined ? {} : parseIpConfig(raw.ipconfig0, "ipconfig0", report);
+    if (raw.cipassword !== undefined && raw.ciuser === undefined) {
+        report("cipassword", "needs ciuser");
+    }
+    if (raw.sshkeys !== undefined && raw.ciuser === undefined) {
+        report("sshkeys", "needs ciuser");
+    }
+    const bootOrder = raw.boot ? raw.boot.slice("order=".length).split(";") : [];
+    const devices = new Set([...disks, ...passthroughs, ...cdroms].map((d) => d.interface).concat(cloudInitDrive ? [cloudInitDrive.interface] : [], ["net0"]));
+    for (const device of bootOrder) {
+        if (!devices.has(device)) {
+            report("boot", `boots from ${device}, which the VM does not have`);
+        }
+    }
+    if (ip === undefined || problems > 0) {
+        return undefined;
+    }
+    return {
+        file,
+        name: raw.name,
+        targetNode: raw.target_node,
+        vmId: raw.vmid,
+        cores: raw.cores ?? 1,
+        sockets: raw.sockets ?? 1,
+        memoryMiB: raw.memory ?? 1024,
+        cpuType: raw.cpu_type ?? "host",
+        onBoot: raw.onboot ?? true,
+        started: (raw.vm_state ?? "running") === "running",
+        clone: raw.clone ? { template: raw.clone, full: raw.full_clone ?? false } : undefined,
+        bootOrder,
+        scsiHardware: raw.scsihw ?? "virtio-scsi-single",
+        agent: raw.agent === 1,
+        user: raw.ciuser
+            ? { name: raw.ciuser, password: raw.cipassword, sshKeys: (raw.sshkeys ?? "").split("\n").map((k) => k.trim()).filter((k) => k.length > 0) }
+            : undefined,
+        nameservers: raw.nameserver ? raw.nameserver.split(/\s+/).filter((s) => s.length > 0) : [],
+        ipv4: ip.ipv4,
+        ipv6: ip.ipv6,
+        disks,
+        passthroughs,
+        cdroms,
+        cloudInitDrive,
+        network: {
+            bridge: raw.network.bridge,
+            model: raw.network.model ?? "virtio",
+            firewall: raw.network.firewall ?? true,
+            macAddress: raw.network.macaddr?.toUpperCase(),
+            vlanId: raw.network.tag,
+        },
+        serial: raw.serial ?? false,
+    };
+}
+
+/**
+ * Parses and checks one VM file. Every problem goes to `report` with its field path;
+ * returns the normalised definition only when the file is entirely valid.
+ */
+export function parseVmFile(file: string, text: string, report: Report): VmDefinition | undefined {
+    let doc: unknown;
+    try {
+        doc = yaml.load(text);
+    } catch (err) {
+        if (err instanceof yaml.YAMLException) {
+            report("", err.mark ? `line ${err.mark.line + 1}: ${err.reason}` : err.reason);
+            return undefined;
+        }
+        throw err;
+    }
+    if (doc === undefined || doc === null) {
+        report("", "the file is empty");
+        return undefined;
+    }
+    if (!check(VM_FILE_SPEC, doc, "", report)) {
+        return undefined;
+    }
+    return normalise(file, doc as RawVm, report);
+}

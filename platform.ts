@@ -1,0 +1,51 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { PlatformConfig, readPlatformConfig } from "./config";
+import { IssueCollector } from "./lib/errors";
+import { buildFleet, Fleet } from "./lib/fleet";
+import { parseVmFile, VmDefinition } from "./lib/vmDefinition";
+
+export interface LoadedPlatform {
+    readonly config: PlatformConfig;
+    readonly fleet: Fleet;
+}
+
+function readVmFiles(projectDir: string, vmsDir: string, issues: IssueCollector): VmDefinition[] {
+    const dir = path.resolve(projectDir, vmsDir);
+    let names: string[];
+    try {
+        names = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+    } catch {
+        issues.add(`${vmsDir}/`, "", "the folder of VM definitions cannot be read");
+        return [];
+    }
+    const vms: VmDefinition[] = [];
+    for (const name of names) {
+        const file = `${vmsDir}/${name}`;
+        const vm = parseVmFile(file, fs.readFileSync(path.join(dir, name), "utf8"), issues.forFile(file));
+        if (vm) {
+            vms.push(vm);
+        }
+    }
+    return vms;
+}
+
+/**
+ * Reads and checks everything the program depends on: stack config and every VM file.
+ * All problems are reported together, before any resource is registered.
+ */
+export function loadPlatform(projectDir: string): LoadedPlatform {
+    const issues = new IssueCollector();
+    const config = readPlatformConfig(issues);
+    const vms = readVmFiles(projectDir, config?.vmsDir ?? "vms", issues);
+    // Cross-file checks need valid config; without it the report already says why.
+    const fleet = config ? buildFleet(vms, config, issues) : undefined;
+    issues.throwIfAny();
+    for (const { vm } of fleet!.owned) {
+        if (vm.user?.password !== undefined) {
+            void pulumi.log.warn(`${vm.file}: cipassword: a password in a VM file is committed in plaintext; it is kept secret in state, but prefer SSH keys (sshkeys) and remove it`);
+        }
+    }
+    return { config: config!, fleet: fleet! };
+}

@@ -1,0 +1,188 @@
+import * as pulumi from "@pulumi/pulumi";
+import { collectArtefacts, resetArtefacts } from "../lib/artefacts";
+
+/**
+ * Runs the platform program in-process under Pulumi's mock monitor and records what it registers.
+ * The offline render, the benchmark and the tests share it, so what they show is the same program
+ * that `pulumi up` runs, evaluated without a provider: provider-computed values stay unknown in
+ * preview mode, exactly as `pulumi preview` shows them.
+ */
+
+export const SECRET_MASK = "[secret]";
+export const UNKNOWN = "<computed>";
+
+// Pulumi's wire-format markers (sdk/nodejs/runtime/rpc.ts).
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface RecordedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly custom: boolean;
+    readonly parent: string | undefined;
+    readonly dependencies: string[];
+    readonly provider: string | undefined;
+    readonly protect: boolean;
+    readonly ignoreChanges: string[];
+    /** Inputs as sent to the engine, secrets replaced by SECRET_MASK, unknowns by UNKNOWN. */
+    readonly inputs: Record<string, unknown>;
+    /** The same inputs unmasked, for tests that check what the provider would receive. */
+    readonly rawInputs: Record<string, unknown>;
+    /** Paths of secret input values (`sourceRaw.data`). */
+    readonly secretPaths: string[];
+}
+
+export interface ProgramRun {
+    readonly resources: RecordedResource[];
+    /** Stack outputs, masked like inputs. */
+    readonly outputs: Record<string, unknown>;
+    readonly rawOutputs: Record<string, unknown>;
+    readonly outputSecretPaths: string[];
+    readonly artefacts: { path: string; content: string }[];
+    /** What the program threw, if it failed. */
+    readonly error?: Error;
+}
+
+export interface RunOptions {
+    readonly project?: string;
+    readonly stack: string;
+    readonly config: Record<string, string>;
+    readonly secretKeys: readonly string[];
+    /** Preview leaves provider-computed values unknown (the render); false resolves them from `mocks` (tests that need `apply`). */
+    readonly preview: boolean;
+    readonly program: () => Promise<Record<string, unknown>>;
+    /** Provider stand-ins; defaults to `providerLikeMocks`. */
+    readonly mocks?: pulumi.runtime.Mocks;
+}
+
+function mask(value: unknown, path: string, secretPaths: string[], reveal: boolean): unknown {
+    if (Array.isArray(value)) {
+        return value.map((v, i) => mask(v, `${path}[${i}]`, secretPaths, reveal));
+    }
+    if (value === UNKNOWN_VALUE) {
+        return UNKNOWN;
+    }
+    if (typeof value === "object" && value !== null) {
+        const record = value as Record<string, unknown>;
+        if (record[SIG_KEY] === SECRET_SIG) {
+            secretPaths.push(path);
+            return reveal ? mask(record.value, path, [], true) : SECRET_MASK;
+        }
+        if (record[SIG_KEY] === RESOURCE_SIG) {
+            return { resource: record.urn };
+        }
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(record)) {
+            out[k] = mask(v, path ? `${path}.${k}` : k, secretPaths, reveal);
+        }
+        return out;
+    }
+    return value;
+}
+
+/** IDs and computed values shaped like the real providers', for runs with preview=false. */
+export const providerLikeMocks: pulumi.runtime.Mocks = {
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+        const inputs = args.inputs as Record<string, unknown>;
+        switch (args.type) {
+            case "proxmoxve:index/fileLegacy:FileLegacy": {
+                const raw = inputs.sourceRaw as { fileName: string };
+                return { id: `${inputs.datastoreId}:${inputs.contentType}/${raw.fileName}`, state: inputs };
+            }
+            case "proxmoxve:download/file:File":
+                return { id: `${inputs.datastoreId}:${inputs.contentType}/${inputs.fileName}`, state: inputs };
+            case "proxmoxve:index/vmLegacy:VmLegacy":
+                return { id: String(inputs.vmId ?? 0), state: { ...inputs, vmId: inputs.vmId ?? 0 } };
+            default:
+                return { id: `${args.name}-id`, state: inputs };
+        }
+    },
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        throw new Error(`unexpected invoke ${args.token}: the platform program makes no provider calls`);
+    },
+};
+
+/** In preview, providers have not computed anything yet. */
+const previewMocks: pulumi.runtime.Mocks = {
+    newResource: (args) => ({ id: undefined, state: args.inputs }),
+    call: providerLikeMocks.call,
+};
+
+type Monitor = {
+    registerResource(req: RegisterRequest, callback: (err: Error | null, resp?: unknown) => void): void;
+    registerResourceOutputs(req: OutputsRequest, callback: (err: Error | null, resp?: unknown) => void): void;
+};
+type ProtoStruct = { toJavaScript(): Record<string, unknown> } | undefined;
+type RegisterRequest = {
+    getType(): string; getName(): string; getCustom(): boolean; getParent(): string; getDependenciesList(): string[];
+    getProvider(): string; getProtect(): boolean; getIgnorechangesList(): string[]; getObject(): ProtoStruct;
+};
+type OutputsRequest = { getUrn(): string; getOutputs(): ProtoStruct };
+
+export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+    const project = options.project ?? "homelab";
+    await pulumi.runtime.setMocks(options.mocks ?? (options.preview ? previewMocks : providerLikeMocks), project, options.stack, options.preview);
+    pulumi.runtime.setAllConfig(options.config, [...options.secretKeys]);
+    resetArtefacts();
+
+    const resources: RecordedResource[] = [];
+    let stackOutputs: Record<string, unknown> = {};
+    const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+        const type = req.getType();
+        const name = req.getName();
+        const parent = req.getParent() || undefined;
+        const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+        const object = req.getObject()?.toJavaScript() ?? {};
+        const secretPaths: string[] = [];
+        resources.push({
+            urn: `urn:pulumi:${options.stack}::${project}::${qualified}::${name}`,
+            type,
+            name,
+            custom: req.getCustom(),
+            parent,
+            dependencies: [...new Set(req.getDependenciesList())].sort(),
+            provider: req.getProvider() || undefined,
+            protect: req.getProtect(),
+            ignoreChanges: req.getIgnorechangesList(),
+            inputs: mask(object, "", secretPaths, false) as Record<string, unknown>,
+            rawInputs: mask(object, "", [], true) as Record<string, unknown>,
+            secretPaths,
+        });
+        register(req, callback);
+    };
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req, callback) => {
+        if (req.getUrn().includes("::pulumi:pulumi:Stack::")) {
+            stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
+        }
+        registerOutputs(req, callback);
+    };
+
+    let error: Error | undefined;
+    try {
+        await pulumi.runtime.runInPulumiStack(options.program);
+    } catch (err) {
+        error = err instanceof Error ? err : new Error(String(err));
+    }
+    const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+    if (!waitForRPCs) {
+        throw new Error("this @pulumi/pulumi has no runtime.waitForRPCs; the harness cannot tell when registrations finish");
+    }
+    await waitForRPCs();
+    // Registration order is asynchronous; a stable order keeps two renders diffable.
+    resources.sort((a, b) => a.urn.localeCompare(b.urn));
+    const outputSecretPaths: string[] = [];
+    return {
+        resources,
+        outputs: mask(stackOutputs, "", outputSecretPaths, false) as Record<string, unknown>,
+        rawOutputs: mask(stackOutputs, "", [], true) as Record<string, unknown>,
+        outputSecretPaths,
+        artefacts: error ? [] : await collectArtefacts(),
+        error,
+    };
+}

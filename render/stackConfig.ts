@@ -1,0 +1,81 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { CONFIG_KEYS, NAMESPACE } from "../config";
+
+/**
+ * Reads Pulumi.yaml defaults and Pulumi.<stack>.yaml the way the engine hands them to a program:
+ * one flat map of `namespace:key` to string (objects as JSON), plus the keys that are secrets.
+ * `secure:` values cannot be decrypted offline and become placeholders; required secrets that
+ * no stack file holds (as it should be) get their declared placeholder.
+ */
+export interface StackConfig {
+    readonly config: Record<string, string>;
+    readonly secretKeys: string[];
+}
+
+const SECRET_PLACEHOLDER = "<offline-render-secret>";
+
+function asConfigString(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** Replaces nested `{secure: ...}` values; reports whether any were found. */
+function replaceSecure(value: unknown): { value: unknown; secret: boolean } {
+    if (Array.isArray(value)) {
+        const items = value.map(replaceSecure);
+        return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+    }
+    if (typeof value === "object" && value !== null) {
+        const entries = Object.entries(value as Record<string, unknown>);
+        if (entries.length === 1 && entries[0][0] === "secure") {
+            return { value: SECRET_PLACEHOLDER, secret: true };
+        }
+        let secret = false;
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of entries) {
+            const r = replaceSecure(v);
+            out[k] = r.value;
+            secret = secret || r.secret;
+        }
+        return { value: out, secret };
+    }
+    return { value, secret: false };
+}
+
+export function readStackConfig(projectDir: string, stack: string): StackConfig {
+    const project = yaml.load(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, { default?: unknown }> };
+    const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(stackFile)) {
+        throw new Error(`no stack file ${path.basename(stackFile)} in ${projectDir}`);
+    }
+    const stackDoc = (yaml.load(fs.readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, declaration] of Object.entries(project.config ?? {})) {
+        const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
+        if (typeof declaration === "object" && declaration !== null && declaration.default !== undefined) {
+            config[fullKey] = asConfigString(declaration.default);
+        }
+    }
+    for (const [key, raw] of Object.entries(stackDoc.config ?? {})) {
+        const { value, secret } = replaceSecure(raw);
+        config[key] = asConfigString(value);
+        if (secret) {
+            secretKeys.push(key);
+        }
+    }
+    for (const [key, declared] of Object.entries(CONFIG_KEYS)) {
+        const fullKey = `${NAMESPACE}:${key}`;
+        const placeholder = (declared as { placeholder?: string }).placeholder;
+        if (placeholder !== undefined && config[fullKey] === undefined) {
+            config[fullKey] = placeholder;
+            secretKeys.push(fullKey);
+        } else if (placeholder !== undefined && secretKeys.includes(fullKey)) {
+            // A `secure:` value that cannot be decrypted offline; the placeholder keeps validation meaningful.
+            config[fullKey] = placeholder;
+        }
+    }
+    return { config, secretKeys: secretKeys.sort() };
+}

@@ -1,0 +1,21 @@
+/**
+ * Every distribution, image and chart version the platform installs, in one place.
+ * Bump a version here only after reading its release notes; the Talos machine-config
+ * contract and kubeadm's config API change between versions.
+ */
+export const versions = {
+    /** Ubuntu 24.04 cloud image for VMs that do not clone a template (`clone: null`). Dated serial folders are pruned upstream after some months: bump the date, or set homelab:cloudImage. */
+    ubuntuCloudImage: {
+        url: "https://cloud-images.ubuntu.com/noble/20250805/noble-server-cloudimg-amd64.img",
+        // Proxmox's `import` content type only accepts .qcow2/.raw/.vmdk names; the .img is qcow2.
+        fileName: "noble-server-cloudimg-amd64-20250805.qcow2",
+    },
+    /** Default Kubernetes distribution versions, per cluster `distribution`; a cluster may pin its own `version`. */
+    distributions: {
+        k3s: "v1.34.1+k3s1",
+        kubeadm: "v1.34.1",
+        talos: "v1.11.5",
+    },
+} as const;
+
+export type Distribution = keyof typeof versions.distributions;
