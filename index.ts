@@ -1,4 +1,4 @@
-import { platform } from "./program";
+import { preparePlatform } from "./program";
 
 // Pulumi calls an exported function and uses what it resolves to as the stack outputs.
-export = () => platform();
+export = () => preparePlatform(__dirname)();

@@ -11,24 +11,28 @@ export interface LoadedPlatform {
     readonly fleet: Fleet;
 }
 
-function readVmFiles(projectDir: string, vmsDir: string, issues: IssueCollector): VmDefinition[] {
+/** Valid definitions, and the names of VMs whose files are broken (already reported). */
+function readVmFiles(projectDir: string, vmsDir: string, issues: IssueCollector): { vms: VmDefinition[]; broken: Set<string> } {
     const dir = path.resolve(projectDir, vmsDir);
     let names: string[];
     try {
         names = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
     } catch {
         issues.add(`${vmsDir}/`, "", "the folder of VM definitions cannot be read");
-        return [];
+        return { vms: [], broken: new Set() };
     }
     const vms: VmDefinition[] = [];
+    const broken = new Set<string>();
     for (const name of names) {
         const file = `${vmsDir}/${name}`;
-        const vm = parseVmFile(file, fs.readFileSync(path.join(dir, name), "utf8"), issues.forFile(file));
-        if (vm) {
-            vms.push(vm);
+        const parsed = parseVmFile(file, fs.readFileSync(path.join(dir, name), "utf8"), issues.forFile(file));
+        if (parsed.vm) {
+            vms.push(parsed.vm);
+        } else {
+            broken.add(parsed.name);
         }
     }
-    return vms;
+    return { vms, broken };
 }
 
 /**
@@ -38,9 +42,9 @@ function readVmFiles(projectDir: string, vmsDir: string, issues: IssueCollector)
 export function loadPlatform(projectDir: string): LoadedPlatform {
     const issues = new IssueCollector();
     const config = readPlatformConfig(issues);
-    const vms = readVmFiles(projectDir, config?.vmsDir ?? "vms", issues);
+    const { vms, broken } = readVmFiles(projectDir, config?.vmsDir ?? "vms", issues);
     // Cross-file checks need valid config; without it the report already says why.
-    const fleet = config ? buildFleet(vms, config, issues) : undefined;
+    const fleet = config ? buildFleet(vms, config, issues, broken) : undefined;
     issues.throwIfAny();
     for (const { vm } of fleet!.owned) {
         if (vm.user?.password !== undefined) {

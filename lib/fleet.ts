@@ -152,9 +152,9 @@ function checkClusterCidrs(cluster: ClusterConfig, config: PlatformConfig, issue
 
 /**
  * Cross-file checks over the whole fleet, then works out which VMs this stack owns.
- * Every problem goes to `issues`.
+ * Every problem goes to `issues`. References to `broken` VMs (files already reported) are not reported again.
  */
-export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig, issues: IssueCollector): Fleet {
+export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig, issues: IssueCollector, broken: ReadonlySet<string> = new Set()): Fleet {
     const sorted = [...vms].sort((a, b) => a.file.localeCompare(b.file));
     checkUniqueness(sorted, config, issues);
     for (const vm of sorted) {
@@ -171,6 +171,9 @@ export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig,
 
     const claim = (name: string, path: string, membership: Membership) => {
         const vm = byName.get(name);
+        if (!vm && broken.has(name)) {
+            return; // its file's own problems are in the report
+        }
         if (!vm) {
             report(path, `VM "${name}" is not defined in ${config.vmsDir}/`);
             return;

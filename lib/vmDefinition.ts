@@ -421,27 +421,35 @@ function normalise(file: string, raw: RawVm, outer: Report): VmDefinition | unde
     };
 }
 
-/**
- * Parses and checks one VM file. Every problem goes to `report` with its field path;
- * returns the normalised definition only when the file is entirely valid.
- */
-export function parseVmFile(file: string, text: string, report: Report): VmDefinition | undefined {
+export interface ParsedVmFile {
+    /** The normalised definition, only when the file is entirely valid. */
+    readonly vm?: VmDefinition;
+    /** The VM's name as far as it can be told, even from a broken file, so references to it are not reported twice. */
+    readonly name: string;
+}
+
+/** Parses and checks one VM file. Every problem goes to `report` with its field path. */
+export function parseVmFile(file: string, text: string, report: Report): ParsedVmFile {
+    const fallbackName = file.replace(/^.*\//, "").replace(/\.ya?ml$/, "");
+    // A file of blanks and comments: js-yaml's own message for it is less plain.
+    if (!/^\s*[^#\s]/m.test(text)) {
+        report("", "the file is empty");
+        return { name: fallbackName };
+    }
     let doc: unknown;
     try {
         doc = yaml.load(text);
     } catch (err) {
         if (err instanceof yaml.YAMLException) {
             report("", err.mark ? `line ${err.mark.line + 1}: ${err.reason}` : err.reason);
-            return undefined;
+            return { name: fallbackName };
         }
         throw err;
     }
-    if (doc === undefined || doc === null) {
-        report("", "the file is empty");
-        return undefined;
-    }
+    const declared = (doc as { name?: unknown } | null)?.name;
+    const name = typeof declared === "string" ? declared : fallbackName;
     if (!check(VM_FILE_SPEC, doc, "", report)) {
-        return undefined;
+        return { name };
     }
-    return normalise(file, doc as RawVm, report);
+    return { vm: normalise(file, doc as RawVm, report), name };
 }

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { platform } from "../program";
+import { preparePlatform } from "../program";
 import { runProgram } from "./harness";
 import { mermaidGraph, resourceList, resourceTree } from "./report";
 import { readStackConfig } from "./stackConfig";
@@ -20,7 +20,7 @@ async function main(): Promise<number> {
     }
     const started = process.hrtime.bigint();
     const { config, secretKeys } = readStackConfig(projectDir, stack);
-    const run = await runProgram({ stack, config, secretKeys, preview: true, program: () => platform(projectDir) });
+    const run = await runProgram({ stack, config, secretKeys, preview: true, prepare: () => preparePlatform(projectDir) });
     if (run.error) {
         process.stderr.write(`${run.error.message}\n`);
         return 1;

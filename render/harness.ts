@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { collectArtefacts, resetArtefacts } from "../lib/artefacts";
+import type { PlatformProgram } from "../program";
 
 /**
  * Runs the platform program in-process under Pulumi's mock monitor and records what it registers.
@@ -53,7 +54,8 @@ export interface RunOptions {
     readonly secretKeys: readonly string[];
     /** Preview leaves provider-computed values unknown (the render); false resolves them from `mocks` (tests that need `apply`). */
     readonly preview: boolean;
-    readonly program: () => Promise<Record<string, unknown>>;
+    /** Loads and validates (may throw), then returns the program to run inside the root stack. */
+    readonly prepare: () => PlatformProgram;
     /** Provider stand-ins; defaults to `providerLikeMocks`. */
     readonly mocks?: pulumi.runtime.Mocks;
 }
@@ -163,12 +165,14 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         registerOutputs(req, callback);
     };
 
-    let error: Error | undefined;
+    // Validation runs before the root stack exists, as under `pulumi up`: bad input registers nothing.
+    let program: PlatformProgram;
     try {
-        await pulumi.runtime.runInPulumiStack(options.program);
+        program = options.prepare();
     } catch (err) {
-        error = err instanceof Error ? err : new Error(String(err));
+        return { resources, outputs: {}, rawOutputs: {}, outputSecretPaths: [], artefacts: [], error: err instanceof Error ? err : new Error(String(err)) };
     }
+    await pulumi.runtime.runInPulumiStack(program);
     const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
     if (!waitForRPCs) {
         throw new Error("this @pulumi/pulumi has no runtime.waitForRPCs; the harness cannot tell when registrations finish");
@@ -182,7 +186,6 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         outputs: mask(stackOutputs, "", outputSecretPaths, false) as Record<string, unknown>,
         rawOutputs: mask(stackOutputs, "", [], true) as Record<string, unknown>,
         outputSecretPaths,
-        artefacts: error ? [] : await collectArtefacts(),
-        error,
+        artefacts: await collectArtefacts(),
     };
 }

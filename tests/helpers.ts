@@ -1,0 +1,109 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { preparePlatform } from "../program";
+import { ProgramRun, runProgram } from "../render/harness";
+
+export const FIXTURES = path.join(__dirname, "fixtures", "vms");
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+export const TOKEN = "root@pam!pulumi=11111111-2222-3333-4444-555555555555";
+
+/** The homelab's three hosts, as the fixtures' README lists them. */
+export const FIXTURE_NODES = {
+    node01: { address: "192.168.1.5", cores: 8, memoryMiB: 16384 },
+    node02: { address: "192.168.1.6", cores: 8, memoryMiB: 32768 },
+    node03: { address: "192.168.1.7", cores: 72, memoryMiB: 131072 },
+};
+
+export function baseConfig(): Record<string, unknown> {
+    return {
+        proxmox: {
+            endpoint: "https://pve.home.arpa:8006/",
+            nodes: structuredClone(FIXTURE_NODES),
+            templates: { "ubuntu24-template": { vmId: 9000, node: "node03" } },
+        },
+        networks: { vmbr0: { cidr: "192.168.1.0/24", gateway: "192.168.1.1", dnsServers: ["192.168.1.3"], domain: "home.arpa" } },
+        proxmoxApiToken: TOKEN,
+        clusters: [],
+    };
+}
+
+/** A VM file in the fixture format. */
+export function vmYaml(name: string, overrides: Record<string, string> = {}): string {
+    const fields: Record<string, string> = {
+        name,
+        target_node: "node03",
+        cores: "2",
+        memory: "2048",
+        agent: "1",
+        clone: "null",
+        boot: "order=scsi0",
+        nested_disks: "\n  scsi:\n    scsi0:\n      disk:\n        storage: local-lvm\n        size: 20G\n  ide:\n    ide1:\n      cloudinit:\n        storage: local-lvm",
+        network: "\n  bridge: vmbr0\n  model: virtio\n  firewall: false",
+        ipconfig0: '"ip=192.168.1.50/24,gw=192.168.1.1"',
+        ciuser: "suporte",
+        sshkeys: '"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBzZZXBb5ydVICjj6GbT1nSntMJ4Ga72rGU6BuNAY1Or operator@homelab"',
+        ...overrides,
+    };
+    return Object.entries(fields)
+        .filter(([, v]) => v !== "")
+        .map(([k, v]) => `${k}:${v.startsWith("\n") ? "" : " "}${v}`)
+        .join("\n") + "\n";
+}
+
+/** A throwaway project folder with the given vms/ files. */
+export function makeProject(files: Record<string, string>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-test-"));
+    fs.mkdirSync(path.join(dir, "vms"));
+    for (const [name, content] of Object.entries(files)) {
+        fs.writeFileSync(path.join(dir, "vms", name), content);
+    }
+    return dir;
+}
+
+export interface StackRunOptions {
+    readonly stack?: string;
+    readonly config: Record<string, unknown>;
+    /** homelab:* keys delivered as secrets; defaults to the ones the program requires secret. */
+    readonly secretKeys?: string[];
+    /** Extra keys outside the homelab namespace, verbatim. */
+    readonly extraConfig?: Record<string, string>;
+    readonly projectDir: string;
+    readonly preview?: boolean;
+}
+
+/** Runs the real program under the mock monitor with `homelab:*` config built from plain values. */
+export function runStack(options: StackRunOptions): Promise<ProgramRun> {
+    const config: Record<string, string> = { ...(options.extraConfig ?? {}) };
+    for (const [key, value] of Object.entries(options.config)) {
+        config[`homelab:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    const secretKeys = options.secretKeys ?? ["homelab:proxmoxApiToken", "homelab:proxmoxSshPrivateKey"].filter((k) => k in config);
+    return runProgram({
+        stack: options.stack ?? "test",
+        config,
+        secretKeys,
+        preview: options.preview ?? false,
+        prepare: () => preparePlatform(options.projectDir),
+    });
+}
+
+export function registeredExceptStack(run: ProgramRun): string[] {
+    return run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => `${r.type}::${r.name}`);
+}
+
+export function byName(run: ProgramRun, name: string) {
+    const found = run.resources.filter((r) => r.name === name);
+    if (found.length !== 1) {
+        throw new Error(`expected one resource named ${name}, found ${found.length}`);
+    }
+    return found[0];
+}
+
+/** The validation report's lines, without the header. */
+export function reportLines(run: ProgramRun): string[] {
+    if (!run.error) {
+        throw new Error("expected the program to fail validation, but it succeeded");
+    }
+    return run.error.message.split("\n").slice(1).map((l) => l.replace(/^ {2}- /, ""));
+}
