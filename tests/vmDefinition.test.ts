@@ -1,0 +1,140 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parseIpConfig, parseVmFile, VmDefinition } from "../lib/vmDefinition";
+import { vmJsonSchema } from "../lib/vmSchema";
+import { FIXTURES, PROJECT_DIR } from "./helpers";
+
+function load(file: string): { vm?: VmDefinition; problems: string[] } {
+    const problems: string[] = [];
+    const parsed = parseVmFile(`vms/${file}`, fs.readFileSync(path.join(FIXTURES, file), "utf8"), (p, m) => problems.push(`${p}: ${m}`));
+    return { vm: parsed.vm, problems };
+}
+
+describe("VM files in the replaced homelab's format", () => {
+    const fixtureFiles = fs.readdirSync(FIXTURES).sort();
+
+    it("has all eleven fixture files", () => {
+        expect(fixtureFiles).toEqual([
+            "boot-server.yaml", "dns.yaml", "haproxy.yaml", "k8s-dev.yaml", "k8s-home.yaml", "k8s-observability.yaml",
+            "k8s-prod.yaml", "k8s-sandbox-01.yaml", "k8s-stg.yaml", "k8s-tools.yaml", "teleport.yaml",
+        ]);
+    });
+
+    it.each(fixtureFiles)("loads %s unchanged, with no problems", (file) => {
+        const { vm, problems } = load(file);
+        expect(problems).toEqual([]);
+        expect(vm?.name).toBe(file.replace(".yaml", ""));
+    });
+
+    it("normalises k8s-tools.yaml exactly", () => {
+        expect(load("k8s-tools.yaml").vm).toEqual({
+            file: "vms/k8s-tools.yaml",
+            name: "k8s-tools",
+            targetNode: "node03",
+            vmId: undefined,
+            cores: 8,
+            sockets: 2,
+            memoryMiB: 32768,
+            cpuType: "host",
+            onBoot: false,
+            started: true,
+            clone: undefined,
+            bootOrder: ["scsi0"],
+            scsiHardware: "virtio-scsi-single",
+            agent: true,
+            user: {
+                name: "suporte",
+                password: "change-me",
+                sshKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBzZZXBb5ydVICjj6GbT1nSntMJ4Ga72rGU6BuNAY1Or operator@homelab"],
+            },
+            nameservers: ["192.168.1.3"],
+            ipv4: { kind: "static", address: "192.168.1.15", prefix: 24, gateway: "192.168.1.1" },
+            ipv6: { address: "dhcp", gateway: undefined },
+            disks: [{ interface: "scsi0", datastoreId: "local-lvm", sizeGb: 230, fileFormat: "raw", cache: undefined, discard: undefined, iothread: undefined, ssd: undefined, backup: undefined, replicate: undefined }],
+            passthroughs: [],
+            cdroms: [],
+            cloudInitDrive: { interface: "ide1", datastoreId: "local-lvm" },
+            network: { bridge: "vmbr0", model: "virtio", firewall: false, macAddress: undefined, vlanId: undefined },
+            serial: true,
+        });
+    });
+
+    it("keeps k8s-home's USB disk as a passthrough", () => {
+        const vm = load("k8s-home.yaml").vm!;
+        expect(vm.passthroughs).toEqual([{ interface: "scsi1", path: "/dev/disk/by-id/usb-SanDisk_Extreme_55DD_24399K401631-0:0", replicate: true, backup: undefined }]);
+        expect(vm.disks.map((d) => [d.interface, d.sizeGb])).toEqual([["scsi0", 100]]);
+        expect([vm.cores, vm.sockets, vm.memoryMiB, vm.targetNode]).toEqual([4, 2, 32786, "node02"]);
+    });
+
+    it("reads boot-server's nested_disks and checks its older disks list agrees", () => {
+        const vm = load("boot-server.yaml").vm!;
+        expect(vm.disks.map((d) => [d.interface, d.datastoreId, d.sizeGb])).toEqual([["scsi0", "slowdata", 50]]);
+        expect(vm.cloudInitDrive).toEqual({ interface: "ide1", datastoreId: "slowdata" });
+        expect([vm.started, vm.onBoot, vm.network.firewall]).toEqual([false, false, false]);
+    });
+
+    it("applies defaults where dns and haproxy leave fields out", () => {
+        const vm = load("haproxy.yaml").vm!;
+        expect(vm.user).toBeUndefined();
+        expect(vm.cloudInitDrive).toBeUndefined();
+        expect([vm.agent, vm.started, vm.onBoot, vm.cpuType, vm.network.model, vm.network.firewall]).toEqual([false, true, true, "x86-64-v2-AES", "virtio", true]);
+        expect(vm.nameservers).toEqual([]);
+    });
+
+    it("maps a template name for the clone fixtures", () => {
+        expect(load("teleport.yaml").vm!.clone).toEqual({ template: "ubuntu24-template", full: true });
+        expect(load("k8s-dev.yaml").vm!.clone).toBeUndefined();
+    });
+
+    it("reads the older disks list when it is the only one", () => {
+        const problems: string[] = [];
+        const text = fs.readFileSync(path.join(FIXTURES, "boot-server.yaml"), "utf8").replace(/nested_disks:[\s\S]*?(?=disks:\n)/, "");
+        const vm = parseVmFile("vms/boot-server.yaml", text, (p, m) => problems.push(`${p}: ${m}`)).vm;
+        expect(problems).toEqual([]);
+        expect(vm!.disks.map((d) => [d.interface, d.datastoreId, d.sizeGb])).toEqual([["scsi0", "slowdata", 50]]);
+        expect(vm!.cloudInitDrive).toEqual({ interface: "ide1", datastoreId: "slowdata" });
+    });
+});
+
+describe("ipconfig0", () => {
+    const parse = (text: string) => {
+        const problems: string[] = [];
+        return { result: parseIpConfig(text, "ipconfig0", (p, m) => problems.push(`${p}: ${m}`)), problems };
+    };
+
+    it("parses static, dhcp and IPv6 forms", () => {
+        expect(parse("ip=10.0.0.5/8,gw=10.0.0.1").result).toEqual({ ipv4: { kind: "static", address: "10.0.0.5", prefix: 8, gateway: "10.0.0.1" }, ipv6: undefined });
+        expect(parse("ip=dhcp,ip6=auto").result).toEqual({ ipv4: { kind: "dhcp" }, ipv6: { address: "auto", gateway: undefined } });
+        expect(parse("ip6=fd00::5/64,gw6=fd00::1").result).toEqual({ ipv4: undefined, ipv6: { address: "fd00::5/64", gateway: "fd00::1" } });
+    });
+
+    it("rejects each malformed part", () => {
+        expect(parse("ip=10.0.0.5").problems).toEqual(["ipconfig0: ip=10.0.0.5 is not an IPv4 address with a prefix (like 192.168.1.12/24) or dhcp"]);
+        expect(parse("ip=10.0.0.5/24,gw=10.0.0").problems).toEqual(["ipconfig0: gw=10.0.0 is not an IPv4 address"]);
+        expect(parse("ip=10.0.0.5/24,ip=10.0.0.6/24").problems).toEqual(["ipconfig0: ip= is given twice"]);
+        expect(parse("ip=dhcp,gw=10.0.0.1").problems).toEqual(["ipconfig0: gw= has no meaning with ip=dhcp"]);
+        expect(parse("ip6=slaac").problems).toEqual(["ipconfig0: ip6=slaac is not dhcp, auto or an IPv6 address with a prefix"]);
+    });
+});
+
+describe("the JSON Schema for editors", () => {
+    it("is the committed file, regenerated from the loader's spec (npm run schema)", () => {
+        const committed = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "schemas", "vm.schema.json"), "utf8"));
+        expect(committed).toEqual(vmJsonSchema());
+    });
+
+    it("describes the fields the loader reads", () => {
+        const schema = vmJsonSchema() as { required: string[]; properties: Record<string, { type?: unknown; default?: unknown }>; additionalProperties: boolean };
+        expect(schema.required).toEqual(["name", "target_node", "network"]);
+        expect(schema.additionalProperties).toBe(false);
+        expect(schema.properties.clone.type).toEqual(["string", "null"]);
+        expect(schema.properties.scsihw.default).toBe("virtio-scsi-single");
+    });
+
+    it("is referenced by every VM file in vms/", () => {
+        const dir = path.join(PROJECT_DIR, "vms");
+        for (const file of fs.readdirSync(dir)) {
+            expect(fs.readFileSync(path.join(dir, file), "utf8").split("\n")[0]).toBe("# yaml-language-server: $schema=../schemas/vm.schema.json");
+        }
+    });
+});
