@@ -91,7 +91,7 @@ export const CONFIG_KEYS = {
     networks: {
         required: true,
         secret: false,
-        description: "Networks by Proxmox bridge: CIDR, gateway, DNS servers and search domain",
+        description: "Networks by Proxmox bridge, with CIDR, gateway, DNS servers and search domain",
         spec: {
             kind: "map",
             keyPattern: /^[a-z][a-z0-9]{0,14}$/,

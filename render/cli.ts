@@ -11,11 +11,13 @@ import { readStackConfig } from "./stackConfig";
  * This is program evaluation, not a provider diff: it needs no credentials and no network.
  */
 async function main(): Promise<number> {
-    const stack = process.argv[2];
-    const projectDir = path.resolve(__dirname, "..");
+    const args = process.argv.slice(2);
+    const dirFlag = args.indexOf("--project-dir");
+    const projectDir = dirFlag >= 0 ? path.resolve(args.splice(dirFlag, 2)[1] ?? ".") : path.resolve(__dirname, "..");
+    const stack = args[0];
     if (!stack) {
         const stacks = fs.readdirSync(projectDir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter(Boolean);
-        process.stderr.write(`usage: npm run render -- <stack>   (stacks: ${stacks.join(", ")})\n`);
+        process.stderr.write(`usage: npm run render -- <stack> [--project-dir DIR]   (stacks: ${stacks.join(", ")})\n`);
         return 2;
     }
     const started = process.hrtime.bigint();
@@ -49,7 +51,8 @@ async function main(): Promise<number> {
 main().then(
     (code) => process.exit(code),
     (err: unknown) => {
-        process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        // Input problems are for the user; a stack trace would bury them.
+        process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
         process.exit(1);
     },
 );

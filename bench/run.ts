@@ -1,0 +1,117 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import { preparePlatform } from "../program";
+import { ProgramRun, RecordedResource, runProgram } from "../render/harness";
+import { readStackConfig } from "../render/stackConfig";
+import { syntheticFleet } from "./fleet";
+
+/**
+ * `npm run bench`: renders each stack and synthetic fleets of 10, 100 and 1,000 VMs under the mock
+ * monitor, next to a floor: a bare program registering the same resources under the same monitor.
+ * The ratio is what the platform's own logic (loading, validation, rendering, components) costs.
+ */
+
+// Run from the project folder; `npm run bench` runs the precompiled copy under bin/.
+const projectDir = process.cwd();
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+
+interface Case {
+    readonly label: string;
+    readonly vms: number;
+    readonly stack: string;
+    readonly config: Record<string, string>;
+    readonly secretKeys: string[];
+    readonly projectDir: string;
+}
+
+/** The SDK classes behind the types the program registers, so the floor pays the same per-class cost. */
+const CLASSES: Record<string, new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.Resource> = { // eslint-disable-line @typescript-eslint/no-explicit-any -- replayed recorded inputs
+    "proxmoxve:index/vmLegacy:VmLegacy": proxmoxve.VmLegacy,
+    "proxmoxve:index/fileLegacy:FileLegacy": proxmoxve.FileLegacy,
+    "proxmoxve:download/file:File": proxmoxve.download.File,
+    "pulumi:providers:proxmoxve": proxmoxve.Provider,
+};
+
+class FloorComponent extends pulumi.ComponentResource {
+    constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions) {
+        super(type, name, {}, opts);
+        this.registerOutputs({});
+    }
+}
+
+/**
+ * The floor: the same resources (same SDK classes, same recorded inputs, same parent tree) registered
+ * by a bare program with no validation, no rendering and no components' logic.
+ */
+function floorProgram(shape: readonly RecordedResource[]): () => Promise<Record<string, unknown>> {
+    return async () => {
+        const byUrn = new Map<string, pulumi.Resource>();
+        const ordered = shape.filter((r) => r.type !== "pulumi:pulumi:Stack").sort((a, b) => a.urn.split("$").length - b.urn.split("$").length);
+        for (const r of ordered) {
+            const opts = { parent: r.parent ? byUrn.get(r.parent) : undefined };
+            const Class = CLASSES[r.type];
+            let resource: pulumi.Resource;
+            if (Class) {
+                resource = new Class(r.name, r.rawInputs, opts);
+            } else if (r.custom) {
+                throw new Error(`the floor has no SDK class for ${r.type}; add it to CLASSES`);
+            } else {
+                resource = new FloorComponent(r.type, r.name, opts);
+            }
+            byUrn.set(r.urn, resource);
+        }
+        return {};
+    };
+}
+
+async function timed(run: () => Promise<ProgramRun>): Promise<{ ms: number; result: ProgramRun }> {
+    let best = Infinity;
+    let result: ProgramRun | undefined;
+    for (let i = 0; i < REPEATS; i++) {
+        const start = process.hrtime.bigint();
+        result = await run();
+        best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
+        if (result.error) {
+            throw result.error;
+        }
+    }
+    return { ms: best, result: result! };
+}
+
+async function main(): Promise<void> {
+    const cases: Case[] = ["tools", "dev", "prod"].map((stack) => ({ label: `stack ${stack}`, vms: 0, stack, projectDir, ...readStackConfig(projectDir, stack) }));
+    for (const vms of [10, 100, 1000]) {
+        cases.push({ label: `fleet ${vms} VMs`, vms, stack: "bench", ...syntheticFleet(vms) });
+    }
+    // Warm up module loading and the JIT so the first case is not charged for them.
+    await runProgram({ stack: cases[0].stack, config: cases[0].config, secretKeys: cases[0].secretKeys, preview: true, prepare: () => preparePlatform(projectDir) });
+
+    const rows: string[][] = [["case", "resources", "program ms", "floor ms", "ratio", "ms per VM"]];
+    for (const c of cases) {
+        const program = await timed(() => runProgram({ stack: c.stack, config: c.config, secretKeys: c.secretKeys, preview: true, prepare: () => preparePlatform(c.projectDir) }));
+        const shape = program.result.resources;
+        const floor = await timed(() => runProgram({ stack: c.stack, config: {}, secretKeys: [], preview: true, prepare: () => floorProgram(shape) }));
+        if (floor.result.resources.length !== shape.length) {
+            throw new Error(`floor registered ${floor.result.resources.length} resources, the program ${shape.length}`);
+        }
+        rows.push([
+            c.label,
+            String(shape.length),
+            program.ms.toFixed(0),
+            floor.ms.toFixed(0),
+            (program.ms / floor.ms).toFixed(2),
+            c.vms ? (program.ms / c.vms).toFixed(2) : "",
+        ]);
+    }
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+    for (const row of rows) {
+        process.stdout.write(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ") + "\n");
+    }
+    process.stdout.write(`\nbest of ${REPEATS} runs each (BENCH_REPEATS), preview mode, in-process mock monitor, precompiled JavaScript; node ${process.version}\n`);
+    process.stdout.write("floor: the same resources (same SDK classes, inputs and parents) registered by a bare program; ratio = program / floor\n");
+}
+
+main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+});

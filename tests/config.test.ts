@@ -1,0 +1,93 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { CONFIG_KEYS } from "../config";
+import { readStackConfig } from "../render/stackConfig";
+import { PROJECT_DIR } from "./helpers";
+
+type Declaration = { type?: string; secret?: boolean; description?: string; default?: unknown; items?: unknown };
+
+const project = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as {
+    name: string;
+    runtime: { name: string; options: Record<string, unknown> };
+    main: string;
+    config: Record<string, Declaration>;
+};
+
+describe("Pulumi.yaml", () => {
+    it("runs the TypeScript program transpile-only", () => {
+        expect(project.name).toBe("homelab");
+        expect(project.runtime).toEqual({ name: "nodejs", options: { typescript: false, nodeargs: "--require ts-node/register/transpile-only" } });
+        expect(project.main).toBe("index.ts");
+        const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
+        expect(pkg.dependencies["ts-node"]).toBeDefined();
+    });
+
+    it("declares exactly the keys config.ts reads", () => {
+        expect(Object.keys(project.config).sort()).toEqual(Object.keys(CONFIG_KEYS).sort());
+    });
+
+    it.each(Object.entries(CONFIG_KEYS))("declares %s as config.ts does", (key, declared) => {
+        const d = project.config[key];
+        expect(d.description).toBe(declared.description);
+        expect(d.secret ?? false).toBe(declared.secret);
+        // Pulumi treats a declared key without a default as required, so optional keys need one;
+        // required keys may carry a project-wide default (the homelab's hosts and network).
+        if (!declared.required) {
+            expect(d.default).toEqual((declared as { default?: unknown }).default);
+        }
+        // Pulumi's schema has only string, integer, boolean and array.
+        const kind = declared.spec.kind;
+        if (kind === "string" || kind === "boolean") {
+            expect(d.type).toBe(declared.secret && !declared.required ? undefined : kind);
+        } else if (kind === "array" && declared.spec.items.kind === "string") {
+            expect(d).toMatchObject({ type: "array", items: { type: "string" } });
+        } else {
+            expect(d.type).toBeUndefined();
+        }
+    });
+});
+
+describe("the stack files", () => {
+    const secretKeys = Object.entries(CONFIG_KEYS).filter(([, d]) => d.secret).map(([k]) => `homelab:${k}`);
+
+    it.each(["dev", "prod", "tools"])("Pulumi.%s.yaml commits no secret, encrypted or not", (stack) => {
+        const text = fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8");
+        const keys = Object.keys((yaml.load(text) as { config: Record<string, unknown> }).config);
+        expect(keys.filter((k) => secretKeys.includes(k))).toEqual([]);
+        expect(text).not.toMatch(/secure:/);
+    });
+});
+
+describe("offline stack config", () => {
+    function project(stackFile: string): string {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-config-"));
+        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        fs.writeFileSync(path.join(dir, "Pulumi.x.yaml"), stackFile);
+        return dir;
+    }
+
+    it("merges Pulumi.yaml defaults with the stack file, objects as JSON", () => {
+        const { config, secretKeys } = readStackConfig(project("config:\n  homelab:protectVms: true\n"), "x");
+        expect(config["homelab:protectVms"]).toBe("true");
+        expect(config["homelab:vmsDir"]).toBe("vms");
+        expect(JSON.parse(config["homelab:networks"]).vmbr0.cidr).toBe("192.168.1.0/24");
+        expect(config["homelab:proxmoxApiToken"]).toBe("render@pve!offline=00000000-0000-0000-0000-000000000000");
+        expect(secretKeys).toEqual(["homelab:proxmoxApiToken"]);
+    });
+
+    it("turns `secure:` values, which cannot be decrypted offline, into secret placeholders", () => {
+        const { config, secretKeys } = readStackConfig(
+            project("config:\n  homelab:proxmoxApiToken:\n    secure: v1:abc\n  homelab:proxmoxSshPrivateKey:\n    secure: v1:def\n"),
+            "x",
+        );
+        expect(config["homelab:proxmoxApiToken"]).toBe("render@pve!offline=00000000-0000-0000-0000-000000000000");
+        expect(config["homelab:proxmoxSshPrivateKey"]).toBe("<offline-render-secret>");
+        expect(secretKeys).toEqual(["homelab:proxmoxApiToken", "homelab:proxmoxSshPrivateKey"]);
+    });
+
+    it("names the stack file it cannot find", () => {
+        expect(() => readStackConfig(project(""), "staging")).toThrow(/^no stack file Pulumi\.staging\.yaml in /);
+    });
+});

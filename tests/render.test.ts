@@ -1,0 +1,97 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { collectArtefacts, registerArtefact, resetArtefacts } from "../lib/artefacts";
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT_DIR } from "./helpers";
+
+/** The offline render as users run it: `npm run render -- <stack>`, a real child process. */
+function render(...args: string[]) {
+    return spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "render/cli.ts", ...args], {
+        cwd: PROJECT_DIR,
+        encoding: "utf8",
+        env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_ACCESS_TOKEN: undefined },
+    });
+}
+
+describe("npm run render", () => {
+    const out = path.join(PROJECT_DIR, "out", "prod");
+    let result: ReturnType<typeof render>;
+    beforeAll(() => {
+        result = render("prod");
+    });
+
+    it("succeeds with no credentials and prints the tree with every VM", () => {
+        expect(result.stderr).toBe("");
+        expect(result.status).toBe(0);
+        for (const vm of ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"]) {
+            expect(result.stdout).toContain(`└─ ${vm}-vm (proxmoxve:index/vmLegacy:VmLegacy)`);
+        }
+        expect(result.stdout).toContain("24 resources, 6 artefacts");
+    });
+
+    it("writes the resource list, outputs, graph, tree and user-data", () => {
+        expect(fs.readdirSync(out).sort()).toEqual(["cloud-init", "graph.mmd", "outputs.json", "resources.json", "tree.txt"]);
+        expect(fs.readdirSync(path.join(out, "cloud-init")).sort()).toEqual(
+            ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"].map((n) => `${n}.user-data.yaml`),
+        );
+        const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as { type: string; name: string; parent: string | null; dependencies: string[]; inputs: Record<string, unknown> }[];
+        expect(resources).toHaveLength(24);
+        const vm = resources.find((r) => r.name === "k8s-prod-cp-1-vm")!;
+        expect(vm.parent).toBe("urn:pulumi:prod::homelab::homelab:hosts:HostFleet$homelab:hosts:ProxmoxVm::k8s-prod-cp-1");
+        expect(vm.dependencies).toHaveLength(2);
+        // Preview: what providers compute is unknown, as in `pulumi preview`.
+        expect((vm.inputs.initialization as { userDataFileId: string }).userDataFileId).toBe("<computed>");
+        const graph = fs.readFileSync(path.join(out, "graph.mmd"), "utf8");
+        expect(graph.split("\n")[0]).toBe("graph TD");
+        expect(graph.match(/ --> /g)).toHaveLength(12);
+    });
+
+    it("masks secrets everywhere it writes", () => {
+        const written = ["resources.json", "outputs.json", "tree.txt"].map((f) => fs.readFileSync(path.join(out, f), "utf8")).join("\n");
+        expect(written).toContain('"apiToken": "[secret]"');
+        expect(written).not.toContain("render@pve!offline");
+    });
+
+    it("exits non-zero with the validation report on bad input, writing nothing", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-render-"));
+        for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml"]) {
+            fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
+        }
+        fs.cpSync(path.join(PROJECT_DIR, "vms"), path.join(dir, "vms"), { recursive: true });
+        const worker = path.join(dir, "vms", "k8s-dev-worker-1.yaml");
+        fs.writeFileSync(worker, fs.readFileSync(worker, "utf8").replace("192.168.1.23/24", "192.168.2.23/24"));
+        const bad = render("dev", "--project-dir", dir);
+        expect(bad.stderr).toBe(
+            "invalid platform definition: 1 problem found, nothing was created:\n  - vms/k8s-dev-worker-1.yaml: ipconfig0: 192.168.2.23 is not inside 192.168.1.0/24\n",
+        );
+        expect(bad.status).toBe(1);
+        expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
+    });
+
+    it("names a stack file it cannot find", () => {
+        const bad = render("nosuchstack");
+        expect(bad.status).toBe(1);
+        expect(bad.stderr).toBe(`no stack file Pulumi.nosuchstack.yaml in ${PROJECT_DIR}\n`);
+    });
+
+    it("says how to call it without a stack", () => {
+        const usage = render();
+        expect(usage.status).toBe(2);
+        expect(usage.stderr).toBe("usage: npm run render -- <stack> [--project-dir DIR]   (stacks: dev, prod, tools)\n");
+    });
+});
+
+describe("artefacts", () => {
+    it("refuse to carry a secret: components must redact before registering", async () => {
+        resetArtefacts();
+        registerArtefact("ok.txt", "fine");
+        registerArtefact("leak.txt", pulumi.secret("token"));
+        await expect(collectArtefacts()).rejects.toThrow("artefacts must be redacted before registering, but these carry secrets: leak.txt");
+        resetArtefacts();
+        registerArtefact("b.txt", "2");
+        registerArtefact("a.txt", pulumi.output("1"));
+        await expect(collectArtefacts()).resolves.toEqual([{ path: "a.txt", content: "1" }, { path: "b.txt", content: "2" }]);
+    });
+});
