@@ -1,0 +1,92 @@
+import * as https from "https";
+
+/**
+ * Waits until a cluster's API answers `GET /readyz` with 200, presenting the admin client
+ * certificate and trusting only the cluster CA (K3s and Talos reject anonymous /readyz).
+ * Connection failures and non-200 answers are retried until the deadline: the VMs are still
+ * booting. A certificate that does not chain to the cluster CA is not retried: it will not fix
+ * itself, and waiting out the timeout would only hide it.
+ */
+export interface ReadinessTarget {
+    readonly clusterName: string;
+    /** `https://<address>:6443` */
+    readonly endpoint: string;
+    readonly caCertPem: string;
+    readonly clientCertPem: string;
+    readonly clientKeyPem: string;
+}
+
+export interface ReadinessOptions {
+    readonly timeoutMs: number;
+    readonly intervalMs: number;
+    /** Per request. */
+    readonly requestTimeoutMs?: number;
+}
+
+export const DEFAULT_READINESS: ReadinessOptions = { timeoutMs: 20 * 60 * 1000, intervalMs: 5000, requestTimeoutMs: 10000 };
+
+export type WaitForApi = (target: ReadinessTarget, options?: ReadinessOptions) => Promise<void>;
+
+const CERTIFICATE_ERRORS = new Set([
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+    "UNABLE_TO_GET_ISSUER_CERT",
+    "CERT_SIGNATURE_FAILURE",
+    "CERT_UNTRUSTED",
+    "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+export class ApiNotReadyError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ApiNotReadyError";
+    }
+}
+
+function probe(target: ReadinessTarget, requestTimeoutMs: number): Promise<{ status?: number; error?: NodeJS.ErrnoException }> {
+    return new Promise((resolve) => {
+        const request = https.request(
+            `${target.endpoint.replace(/\/$/, "")}/readyz`,
+            {
+                method: "GET",
+                ca: target.caCertPem,
+                cert: target.clientCertPem,
+                key: target.clientKeyPem,
+                timeout: requestTimeoutMs,
+                agent: false,
+            },
+            (response) => {
+                response.resume();
+                response.on("end", () => resolve({ status: response.statusCode }));
+                response.on("error", (error) => resolve({ error }));
+            },
+        );
+        request.on("timeout", () => request.destroy(Object.assign(new Error(`no answer within ${requestTimeoutMs} ms`), { code: "ETIMEDOUT" })));
+        request.on("error", (error: NodeJS.ErrnoException) => resolve({ error }));
+        request.end();
+    });
+}
+
+export const waitForApiReady: WaitForApi = async (target, options = DEFAULT_READINESS) => {
+    const deadline = Date.now() + options.timeoutMs;
+    const requestTimeoutMs = Math.min(options.requestTimeoutMs ?? 10000, options.timeoutMs);
+    let last = "no attempt made";
+    for (;;) {
+        const { status, error } = await probe(target, requestTimeoutMs);
+        if (status === 200) {
+            return;
+        }
+        if (error?.code && CERTIFICATE_ERRORS.has(error.code)) {
+            throw new ApiNotReadyError(
+                `cluster ${target.clusterName}: API ${target.endpoint} presented a certificate the cluster CA does not verify (${error.code}: ${error.message}); the node was not built from this cluster's PKI`,
+            );
+        }
+        last = error ? `${error.code ?? "error"}: ${error.message}` : `HTTP ${status}`;
+        if (Date.now() + options.intervalMs > deadline) {
+            throw new ApiNotReadyError(`cluster ${target.clusterName}: API ${target.endpoint}/readyz not ready after ${options.timeoutMs / 1000}s (last answer: ${last})`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
+    }
+};

@@ -1,0 +1,101 @@
+import * as https from "https";
+import { AddressInfo } from "net";
+import { ApiNotReadyError, ReadinessTarget, waitForApiReady } from "../lib/readiness";
+import { issueCa, issueLeaf } from "./openssl";
+
+/**
+ * The readiness wait against a real HTTPS server on 127.0.0.1, with certificates issued in the test:
+ * like K3s and Talos, the server rejects clients without a certificate from its client CA.
+ */
+describe("waiting for a cluster API", () => {
+    const serverCa = issueCa("server-ca");
+    const clientCa = issueCa("client-ca");
+    const serverCert = issueLeaf(serverCa, { commonName: "kube-apiserver", uses: ["server_auth"], ipAddresses: ["127.0.0.1"] });
+    const admin = issueLeaf(clientCa, { commonName: "admin", organization: "system:masters", uses: ["client_auth"] });
+    const servers: https.Server[] = [];
+
+    afterEach(async () => {
+        await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+    });
+
+    /** An API that answers /readyz with the status `answer` gives for each request. */
+    function startApi(answer: (requestNumber: number) => number, port = 0): Promise<{ url: string; requests: () => number; clientNames: string[] }> {
+        let count = 0;
+        const clientNames: string[] = [];
+        const server = https.createServer(
+            { cert: serverCert.certPem, key: serverCert.keyPem, ca: clientCa.certPem, requestCert: true, rejectUnauthorized: false },
+            (req, res) => {
+                const peer = (req.socket as import("tls").TLSSocket).getPeerCertificate();
+                if (!(req.socket as import("tls").TLSSocket).authorized) {
+                    res.writeHead(401).end("Unauthorized");
+                    return;
+                }
+                clientNames.push(`${peer.subject.O}/${peer.subject.CN}`);
+                count++;
+                res.writeHead(req.url === "/readyz" ? answer(count) : 404).end();
+            },
+        );
+        servers.push(server);
+        return new Promise((resolve) =>
+            server.listen(port, "127.0.0.1", () => resolve({ url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => count, clientNames })),
+        );
+    }
+
+    function target(endpoint: string, overrides: Partial<ReadinessTarget> = {}): ReadinessTarget {
+        return { clusterName: "tools", endpoint, caCertPem: serverCa.certPem, clientCertPem: admin.certPem, clientKeyPem: admin.keyPem, ...overrides };
+    }
+
+    it("returns once /readyz answers 200, presenting the admin certificate", async () => {
+        const api = await startApi(() => 200);
+        await expect(waitForApiReady(target(api.url), { timeoutMs: 5000, intervalMs: 50 })).resolves.toBeUndefined();
+        expect(api.clientNames).toEqual(["system:masters/admin"]);
+    });
+
+    it("keeps polling through a slow start until the API is ready", async () => {
+        const api = await startApi((n) => (n < 4 ? 503 : 200));
+        await waitForApiReady(target(api.url), { timeoutMs: 5000, intervalMs: 50 });
+        expect(api.requests()).toBe(4);
+    });
+
+    it("waits for a server that is not listening yet", async () => {
+        const probe = await startApi(() => 200);
+        const port = Number(new URL(probe.url).port);
+        await new Promise((resolve) => servers.pop()!.close(resolve));
+        const waiting = waitForApiReady(target(`https://127.0.0.1:${port}`), { timeoutMs: 5000, intervalMs: 50 });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const api = await startApi(() => 200, port);
+        await expect(waiting).resolves.toBeUndefined();
+        expect(api.requests()).toBe(1);
+    });
+
+    it("throws a timeout naming the cluster, the endpoint and the last answer when never ready", async () => {
+        const api = await startApi(() => 503);
+        const started = Date.now();
+        await expect(waitForApiReady(target(api.url), { timeoutMs: 600, intervalMs: 100 })).rejects.toThrow(
+            new ApiNotReadyError(`cluster tools: API ${api.url}/readyz not ready after 0.6s (last answer: HTTP 503)`),
+        );
+        expect(Date.now() - started).toBeLessThan(2000);
+        expect(api.requests()).toBeGreaterThanOrEqual(5);
+    });
+
+    it("fails at once, clearly, when the server's certificate is not from the cluster CA", async () => {
+        const api = await startApi(() => 200);
+        const otherCa = issueCa("some-other-ca");
+        const started = Date.now();
+        const error = await waitForApiReady(target(api.url, { caCertPem: otherCa.certPem }), { timeoutMs: 30000, intervalMs: 50 }).catch((e: Error) => e);
+        expect(error).toBeInstanceOf(ApiNotReadyError);
+        expect((error as Error).message).toMatch(
+            new RegExp(`^cluster tools: API ${api.url.replace(/\./g, "\\.")} presented a certificate the cluster CA does not verify \\(UNABLE_TO_VERIFY_LEAF_SIGNATURE: .+\\); the node was not built from this cluster's PKI$`),
+        );
+        expect(Date.now() - started).toBeLessThan(2000);
+        expect(api.requests()).toBe(0);
+    });
+
+    it("is refused by the server without the client certificate, as K3s and Talos refuse anonymous /readyz", async () => {
+        const api = await startApi(() => 200);
+        const stranger = issueLeaf(issueCa("stranger-ca"), { commonName: "x", uses: ["client_auth"] });
+        await expect(
+            waitForApiReady(target(api.url, { clientCertPem: stranger.certPem, clientKeyPem: stranger.keyPem }), { timeoutMs: 300, intervalMs: 50 }),
+        ).rejects.toThrow(`cluster tools: API ${api.url}/readyz not ready after 0.3s (last answer: HTTP 401)`);
+    });
+});
