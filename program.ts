@@ -1,24 +1,106 @@
-import { createProxmoxProvider } from "./components/hosts/provider";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterConfig, PlatformConfig } from "./config";
+import { ClusterAccess, ClusterArgs } from "./components/cluster/common";
+import { K3sCluster } from "./components/cluster/k3sCluster";
+import { KubeadmCluster } from "./components/cluster/kubeadmCluster";
+import { TalosCluster } from "./components/cluster/talosCluster";
 import { HostFleet } from "./components/hosts/hostFleet";
+import { ImageLibrary } from "./components/hosts/imageLibrary";
+import { createProxmoxProvider } from "./components/hosts/provider";
+import type { ProxmoxVm } from "./components/hosts/proxmoxVm";
+import type { Fleet, Membership } from "./lib/fleet";
+import { cloudImage, ImageSpec, talosImage } from "./lib/images";
+import type { ReadinessOptions, WaitForApi } from "./lib/readiness";
+import type { VmDefinition } from "./lib/vmDefinition";
 import { LoadedPlatform, loadPlatform } from "./platform";
 
 export type PlatformProgram = () => Promise<Record<string, unknown>>;
+
+export interface PlatformOptions {
+    /** How cluster components wait for their API (tests inject one; the default polls /readyz). */
+    readonly waitForApi?: WaitForApi;
+    readonly readiness?: ReadinessOptions;
+}
 
 /**
  * Loads and validates the stack's config and every VM file, throwing the full report on bad input;
  * then returns the program that registers the resources. Validation thus finishes before anything,
  * even the root stack, is registered.
  */
-export function preparePlatform(projectDir: string = __dirname): PlatformProgram {
+export function preparePlatform(projectDir: string = __dirname, options: PlatformOptions = {}): PlatformProgram {
     const loaded = loadPlatform(projectDir);
-    return () => buildPlatform(loaded);
+    return () => buildPlatform(loaded, options);
+}
+
+type ClusterComponent = pulumi.ComponentResource & ClusterAccess & { readonly nodes: Readonly<Record<string, ProxmoxVm>> };
+const CLUSTER_COMPONENTS: Partial<Record<ClusterConfig["distribution"], new (name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) => ClusterComponent>> = {
+    k3s: K3sCluster,
+    kubeadm: KubeadmCluster,
+    talos: TalosCluster,
+};
+
+/** The image a VM that clones nothing boots from. */
+function imageFor(membership: Membership, config: PlatformConfig): ImageSpec {
+    return membership.cluster?.distribution === "talos" && membership.role !== "load-balancer" ? talosImage(membership.cluster.version) : cloudImage(config.cloudImage);
 }
 
 /** Stack output names are a public contract: other stacks and the driver read them. */
-async function buildPlatform({ config, fleet }: LoadedPlatform): Promise<Record<string, unknown>> {
+async function buildPlatform({ config, fleet }: LoadedPlatform, options: PlatformOptions): Promise<Record<string, unknown>> {
     const proxmox = createProxmoxProvider("proxmox", config.proxmox);
-    const hosts = new HostFleet("hosts", { fleet, config }, { providers: [proxmox] });
+    const providers = [proxmox];
+    const images = new ImageLibrary(
+        "images",
+        {
+            datastoreId: config.proxmox.imageDatastore,
+            needs: fleet.owned.filter(({ vm }) => !vm.clone).map(({ vm, membership }) => ({ node: vm.targetNode, image: imageFor(membership, config) })),
+        },
+        { providers },
+    );
+
+    const vmsOf = (cluster: ClusterConfig, role: Membership["role"]): VmDefinition[] =>
+        fleet.owned.filter((o) => o.membership.cluster === cluster && o.membership.role === role).map((o) => o.vm);
+    const created: Record<string, ProxmoxVm> = {};
+    const clusters: Record<string, ClusterComponent> = {};
+    const plain: VmDefinition[] = fleet.owned.filter((o) => !o.membership.cluster).map((o) => o.vm);
+    for (const cluster of config.clusters) {
+        const Component = CLUSTER_COMPONENTS[cluster.distribution];
+        if (!Component) {
+            plain.push(...fleet.owned.filter((o) => o.membership.cluster === cluster).map((o) => o.vm));
+            continue;
+        }
+        const component = new Component(
+            cluster.name,
+            {
+                cluster,
+                controlPlanes: vmsOf(cluster, "control-plane"),
+                workers: vmsOf(cluster, "worker"),
+                loadBalancer: vmsOf(cluster, "load-balancer")[0],
+                config,
+                images,
+                waitForApi: options.waitForApi,
+                readiness: options.readiness,
+            },
+            { providers },
+        );
+        clusters[cluster.name] = component;
+        Object.assign(created, component.nodes);
+    }
+    const hosts = new HostFleet("hosts", { vms: plain, config, images }, { providers });
+    Object.assign(created, hosts.vms);
+
     return {
-        hosts: hosts.summary,
+        hosts: hostSummary(fleet, created),
+        clusters: Object.fromEntries(
+            Object.entries(clusters).map(([name, c]) => [name, { endpoint: c.endpoint, kubeconfig: c.kubeconfig }]),
+        ),
     };
+}
+
+function hostSummary(fleet: Fleet, vms: Readonly<Record<string, ProxmoxVm>>) {
+    return Object.fromEntries(
+        fleet.owned.map(({ vm, membership }) => [
+            vm.name,
+            { vmId: vms[vm.name].vmId, node: vm.targetNode, ipv4: vms[vm.name].ipv4 ?? null, cluster: membership.cluster?.name ?? null, role: membership.role },
+        ]),
+    );
 }

@@ -10,6 +10,14 @@ export const versions = {
         // Proxmox's `import` content type only accepts .qcow2/.raw/.vmdk names; the .img is qcow2.
         fileName: "noble-server-cloudimg-amd64-20250805.qcow2",
     },
+    /** Talos image-factory extensions baked into the nocloud image (the schematic ID is derived from them). */
+    talosExtensions: ["siderolabs/iscsi-tools", "siderolabs/qemu-guest-agent"],
+    /** K3s's install script, taken from the same tag as the version it installs. */
+    k3sInstallScript: (version: string) => `https://raw.githubusercontent.com/k3s-io/k3s/${encodeURIComponent(version)}/install.sh`,
+    /** Helm charts, from charts.md's checked list. */
+    charts: {
+        cilium: { repo: "https://helm.cilium.io/", chart: "cilium", version: "1.20.0" },
+    },
     /** Default Kubernetes distribution versions, per cluster `distribution`; a cluster may pin its own `version`. */
     distributions: {
         k3s: "v1.34.1+k3s1",

@@ -15,7 +15,8 @@ interface Artefact {
 
 const registered: Artefact[] = [];
 
-export function registerArtefact(path: string, content: pulumi.Input<string>): void {
+/** Plain text only: an artefact never waits on a provider, so the render works in preview too. */
+export function registerArtefact(path: string, content: string): void {
     registered.push({ path, content: pulumi.output(content) });
 }
 

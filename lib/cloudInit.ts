@@ -17,6 +17,8 @@ export interface CloudInitFile {
     readonly content: string;
     readonly permissions: string;
     readonly owner?: string;
+    /** Write in the final stage, after packages are installed (so a package's own default does not win). */
+    readonly defer?: boolean;
 }
 
 export interface UserDataSpec {
@@ -66,6 +68,7 @@ export function userDataDocument(spec: UserDataSpec): Record<string, unknown> {
             content: f.content,
             permissions: f.permissions,
             ...(f.owner ? { owner: f.owner } : {}),
+            ...(f.defer ? { defer: true } : {}),
         }));
     }
     if (spec.runcmd && spec.runcmd.length > 0) {

@@ -187,6 +187,14 @@ export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig,
         if (membership.cluster && membership.role !== "load-balancer" && vm.ipv4?.kind !== "static") {
             report(path, `${name} needs a static IPv4 address in ipconfig0 to be a cluster node`);
         }
+        if (membership.cluster?.distribution === "talos") {
+            if (vm.user) {
+                report(path, `${name} is a Talos node: Talos has no users or SSH, so ciuser, sshkeys and cipassword in ${vm.file} would be ignored; remove them`);
+            }
+            if (vm.clone) {
+                report(path, `${name} is a Talos node: it boots the Talos image, so clone in ${vm.file} must be null`);
+            }
+        }
         owned.push({ vm, membership });
     };
 

@@ -14,6 +14,8 @@ export interface VmArgsContext {
     readonly userDataFileId: pulumi.Input<string>;
     readonly tags: readonly string[];
     readonly description: string;
+    /** `nocloud` for Talos, which reads its machine config from nocloud user-data. */
+    readonly cloudInitType?: "nocloud";
 }
 
 /** The disk the VM boots from: the first disk in the boot order, else the first disk. */
@@ -112,6 +114,7 @@ export function vmLegacyArgs(vm: VmDefinition, ctx: VmArgsContext): VmArgs {
             ipConfigs: [ipConfig],
             dns: { servers: [...dnsServers], ...(ctx.network.domain ? { domain: ctx.network.domain } : {}) },
             userDataFileId: ctx.userDataFileId,
+            ...(ctx.cloudInitType ? { type: ctx.cloudInitType } : {}),
         },
         stopOnDestroy: true,
     };

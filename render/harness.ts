@@ -1,3 +1,4 @@
+import { randomBytes } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { collectArtefacts, resetArtefacts } from "../lib/artefacts";
 import type { PlatformProgram } from "../program";
@@ -85,6 +86,17 @@ function mask(value: unknown, path: string, secretPaths: string[], reveal: boole
     return value;
 }
 
+/** A string honouring RandomString/RandomPassword's length and character-class flags. */
+function randomText(inputs: Record<string, unknown>): string {
+    const classes = [
+        inputs.lower === false ? "" : "abcdefghijklmnopqrstuvwxyz",
+        inputs.upper === false ? "" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        inputs.numeric === false || inputs.number === false ? "" : "0123456789",
+        inputs.special === false ? "" : ((inputs.overrideSpecial as string | undefined) ?? "!@#$%&*()-_=+[]{}<>:?"),
+    ].join("");
+    return Array.from(randomBytes(Number(inputs.length)), (b) => classes[b % classes.length]).join("");
+}
+
 /** IDs and computed values shaped like the real providers', for runs with preview=false. */
 export const providerLikeMocks: pulumi.runtime.Mocks = {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
@@ -98,6 +110,9 @@ export const providerLikeMocks: pulumi.runtime.Mocks = {
                 return { id: `${inputs.datastoreId}:${inputs.contentType}/${inputs.fileName}`, state: inputs };
             case "proxmoxve:index/vmLegacy:VmLegacy":
                 return { id: String(inputs.vmId ?? 0), state: { ...inputs, vmId: inputs.vmId ?? 0 } };
+            case "random:index/randomPassword:RandomPassword":
+            case "random:index/randomString:RandomString":
+                return { id: `${args.name}-id`, state: { ...inputs, result: randomText(inputs) } };
             default:
                 return { id: `${args.name}-id`, state: inputs };
         }

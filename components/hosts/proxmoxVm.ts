@@ -2,11 +2,19 @@ import * as pulumi from "@pulumi/pulumi";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import type { NetworkConfig } from "../../config";
 import { registerArtefact, REDACTED } from "../../lib/artefacts";
-import { GUEST_AGENT_PACKAGE, renderUserData, UserDataSpec } from "../../lib/cloudInit";
+import { CloudInitFile, GUEST_AGENT_PACKAGE, renderUserData, UserDataSpec } from "../../lib/cloudInit";
 import { userDataArtefactPath, userDataFileName } from "../../lib/naming";
 import { sha512Crypt, stableSalt } from "../../lib/shaCrypt";
 import type { VmDefinition } from "../../lib/vmDefinition";
 import { vmIgnoreChanges, vmLegacyArgs } from "../../lib/vmArgs";
+
+/** What a cluster adds to a node's first boot: files (which may hold keys and tokens), packages, commands. */
+export interface BootstrapContent {
+    readonly files: readonly CloudInitFile[];
+    readonly packages?: readonly string[];
+    /** Run after the base commands (the guest agent), in order. */
+    readonly runcmd: readonly (readonly string[])[];
+}
 
 export interface ProxmoxVmArgs {
     /** A VM file that passed validation. */
@@ -23,6 +31,15 @@ export interface ProxmoxVmArgs {
     readonly tags?: readonly string[];
     /** Refuse to delete the VM (`protect`). Default false. */
     readonly protect?: boolean;
+    /** Cluster bootstrap layered on the base cloud-config, and its redacted copy for the offline render. */
+    readonly bootstrap?: { readonly content: pulumi.Input<BootstrapContent>; readonly redacted: BootstrapContent };
+    /**
+     * User-data that is not cloud-config (a Talos machine config), replacing the base user-data,
+     * with its redacted copy for the render. Excludes `bootstrap`.
+     */
+    readonly rawUserData?: { readonly content: pulumi.Input<string>; readonly redacted: string };
+    /** The cloud-init datasource Proxmox presents; Talos reads `nocloud`. Default: Proxmox's own (configdrive2 for Linux). */
+    readonly cloudInitType?: "nocloud";
 }
 
 /**
@@ -47,6 +64,9 @@ export class ProxmoxVm extends pulumi.ComponentResource {
         if (vm.clone && !args.template) {
             errors.push({ propertyPath: "template", reason: `${vm.file} clones ${vm.clone.template}, so a template is required` });
         }
+        if (args.rawUserData && args.bootstrap) {
+            errors.push({ propertyPath: "rawUserData", reason: "replaces the cloud-config, so it cannot be combined with bootstrap" });
+        }
         if (!vm.clone && args.importFrom === undefined) {
             errors.push({ propertyPath: "importFrom", reason: `${vm.file} clones no template, so a cloud image to import is required` });
         }
@@ -54,21 +74,31 @@ export class ProxmoxVm extends pulumi.ComponentResource {
             throw new pulumi.InputPropertiesError({ message: `invalid arguments for ProxmoxVm ${name}`, errors });
         }
 
-        const spec: UserDataSpec = {
+        const base: UserDataSpec = {
             hostname: vm.name,
             domain: args.network.domain,
             packages: vm.agent ? [GUEST_AGENT_PACKAGE] : [],
             runcmd: vm.agent ? [["systemctl", "enable", "--now", GUEST_AGENT_PACKAGE]] : [],
         };
-        const withUser = (passwordHash: string | undefined): UserDataSpec =>
-            vm.user ? { ...spec, user: { name: vm.user.name, sshKeys: vm.user.sshKeys, passwordHash } } : spec;
+        const compose = (passwordHash: string | undefined, extra: BootstrapContent | undefined): UserDataSpec => ({
+            ...base,
+            user: vm.user ? { name: vm.user.name, sshKeys: vm.user.sshKeys, passwordHash } : undefined,
+            packages: [...(base.packages ?? []), ...(extra?.packages ?? [])],
+            writeFiles: extra?.files ?? [],
+            runcmd: [...(base.runcmd ?? []), ...(extra?.runcmd ?? [])],
+        });
         const password = vm.user?.password;
         // The salt comes from the VM name, never the password, so it leaks nothing and the hash is stable.
-        this.userData =
-            password === undefined
-                ? pulumi.output(renderUserData(withUser(undefined)))
-                : pulumi.secret(password).apply((p) => renderUserData(withUser(sha512Crypt(p, stableSalt("homelab", vm.name)))));
-        registerArtefact(userDataArtefactPath(vm.name), renderUserData(withUser(password === undefined ? undefined : REDACTED)));
+        const passwordHash = password === undefined ? undefined : pulumi.secret(password).apply((p) => sha512Crypt(p, stableSalt("homelab", vm.name)));
+        if (args.rawUserData) {
+            this.userData = pulumi.output(args.rawUserData.content);
+            registerArtefact(userDataArtefactPath(vm.name), args.rawUserData.redacted);
+        } else {
+            this.userData = pulumi
+                .all([passwordHash, args.bootstrap?.content])
+                .apply(([hash, extra]) => renderUserData(compose(hash, extra as BootstrapContent | undefined)));
+            registerArtefact(userDataArtefactPath(vm.name), renderUserData(compose(password === undefined ? undefined : REDACTED, args.bootstrap?.redacted)));
+        }
 
         this.userDataFile = new proxmoxve.FileLegacy(
             `${name}-user-data`,
@@ -90,6 +120,7 @@ export class ProxmoxVm extends pulumi.ComponentResource {
                 userDataFileId: this.userDataFile.id,
                 tags: args.tags ?? [],
                 description: `Managed by Pulumi from ${vm.file}`,
+                cloudInitType: args.cloudInitType,
             }),
             { parent: this, ignoreChanges: vmIgnoreChanges(vm), protect: args.protect ?? false },
         );

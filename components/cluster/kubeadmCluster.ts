@@ -1,0 +1,127 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
+import { REDACTED } from "../../lib/artefacts";
+import { haproxyConfig } from "../../lib/haproxy";
+import { cloudImage } from "../../lib/images";
+import { discoveryTokenCaCertHash, KubeadmNodeSpec, kubeadmNodeBootstrap, KubeadmPki } from "../../lib/kubeadm";
+import type { VmDefinition } from "../../lib/vmDefinition";
+import { versions } from "../../versions";
+import type { ProxmoxVm } from "../hosts/proxmoxVm";
+import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../pki/certificateAuthority";
+import { ClusterAccess, ClusterArgs, clusterAccess, createNode, placeholderPair, requireValid, staticIp } from "./common";
+
+/**
+ * kubeadm HA: an HAProxy VM in front of the control planes, CAs pre-placed on every control plane
+ * (so no `--upload-certs`), a program-chosen bootstrap token with the computed CA hash for joins,
+ * and Cilium as the CNI once the API answers.
+ */
+export class KubeadmCluster extends pulumi.ComponentResource implements ClusterAccess {
+    public readonly kubeconfig: pulumi.Output<string>;
+    public readonly endpoint: string;
+    public readonly provider: k8s.Provider;
+    public readonly nodes: Readonly<Record<string, ProxmoxVm>>;
+    public readonly cni: k8s.helm.v3.Release;
+
+    constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:cluster:KubeadmCluster", name, {}, opts);
+        const { cluster } = args;
+        const lb = args.loadBalancer;
+        requireValid("KubeadmCluster", name, [
+            ...(cluster.distribution !== "kubeadm" ? [{ propertyPath: "cluster.distribution", reason: `is ${cluster.distribution}, not kubeadm` }] : []),
+            ...(args.controlPlanes.length === 0 ? [{ propertyPath: "controlPlanes", reason: "needs at least one control plane" }] : []),
+            ...(args.controlPlanes.length > 1 && !lb ? [{ propertyPath: "loadBalancer", reason: "is required with several control planes" }] : []),
+        ]);
+
+        const ca = new CertificateAuthority(`${name}-ca`, { commonName: "kubernetes" }, { parent: this });
+        const frontProxyCa = new CertificateAuthority(`${name}-front-proxy-ca`, { commonName: "front-proxy-ca" }, { parent: this });
+        const etcdCa = new CertificateAuthority(`${name}-etcd-ca`, { commonName: "etcd-ca" }, { parent: this });
+        const saKey = serviceAccountKey(`${name}-service-account-key`, this);
+        const tokenPart = (suffix: string, length: number) =>
+            new random.RandomString(`${name}-token-${suffix}`, { length, upper: false, special: false }, { parent: this });
+        const tokenId = tokenPart("id", 6);
+        const tokenSecret = tokenPart("secret", 16);
+        const admin = new ClientCertificate(`${name}-admin`, { ca, commonName: `${cluster.name}-admin`, organization: "system:masters" }, { parent: this });
+
+        const first = args.controlPlanes[0];
+        const apiAddress = lb ? staticIp(lb) : staticIp(first);
+        const domain = args.config.networks[first.network.bridge].domain;
+        const image = cloudImage(args.config.cloudImage);
+        const names = (vm: VmDefinition) => [staticIp(vm), vm.name, ...(domain ? [`${vm.name}.${domain}`] : [])];
+        const certSans = [...(lb ? names(lb) : []), ...args.controlPlanes.flatMap(names)];
+
+        const spec = (vm: VmDefinition, role: KubeadmNodeSpec["role"]): Omit<KubeadmNodeSpec, "bootstrapToken" | "caCertHash" | "pki"> => ({
+            role,
+            clusterName: cluster.name,
+            kubernetesVersion: cluster.version,
+            nodeName: vm.name,
+            nodeIp: staticIp(vm),
+            controlPlaneEndpoint: `${apiAddress}:6443`,
+            certSans,
+            podSubnet: cluster.podCidr,
+            serviceSubnet: cluster.serviceCidr,
+        });
+        const token = pulumi.secret(pulumi.interpolate`${tokenId.result}.${tokenSecret.result}`);
+        const pki: pulumi.Output<KubeadmPki> = pulumi
+            .all([ca.certPem, ca.keyPem, frontProxyCa.certPem, frontProxyCa.keyPem, etcdCa.certPem, etcdCa.keyPem, pulumi.secret(saKey.privateKeyPem), saKey.publicKeyPem])
+            .apply(([c, k, fc, fk, ec, ek, sa, saPub]) => ({ ca: { certPem: c, keyPem: k }, frontProxyCa: { certPem: fc, keyPem: fk }, etcdCa: { certPem: ec, keyPem: ek }, saKeyPem: sa, saPubPem: saPub }));
+        const placeholderPki: KubeadmPki = {
+            ca: placeholderPair("ca"), frontProxyCa: placeholderPair("front-proxy-ca"), etcdCa: placeholderPair("etcd-ca"),
+            saKeyPem: `${REDACTED}\n`, saPubPem: "<computed: service-account public key>\n",
+        };
+
+        const nodes: Record<string, ProxmoxVm> = {};
+        if (lb) {
+            const haproxy = {
+                files: [{ path: "/etc/haproxy/haproxy.cfg", content: haproxyConfig(args.controlPlanes.map((vm) => ({ name: vm.name, address: staticIp(vm) }))), permissions: "0644", owner: "root:root", defer: true }],
+                packages: ["haproxy"],
+                runcmd: [["systemctl", "enable", "haproxy"], ["systemctl", "restart", "haproxy"]],
+            };
+            nodes[lb.name] = createNode(this, args, lb, { role: "load-balancer", image, bootstrap: { content: haproxy, redacted: haproxy } });
+        }
+        const members: [VmDefinition, KubeadmNodeSpec["role"]][] = [
+            [first, "init"],
+            ...args.controlPlanes.slice(1).map((vm): [VmDefinition, KubeadmNodeSpec["role"]] => [vm, "control-plane"]),
+            ...args.workers.map((vm): [VmDefinition, KubeadmNodeSpec["role"]] => [vm, "worker"]),
+        ];
+        for (const [vm, role] of members) {
+            const base = spec(vm, role);
+            const withPki = role !== "worker";
+            const content = pulumi
+                .all([token, ca.certPem, withPki ? pki : undefined])
+                .apply(([t, caPem, material]) =>
+                    kubeadmNodeBootstrap({ ...base, bootstrapToken: t, caCertHash: role === "init" ? undefined : discoveryTokenCaCertHash(caPem), pki: material as KubeadmPki | undefined }),
+                );
+            const redacted = kubeadmNodeBootstrap({
+                ...base,
+                bootstrapToken: REDACTED,
+                caCertHash: role === "init" ? undefined : "<computed: sha256 of the CA's public key>",
+                pki: withPki ? placeholderPki : undefined,
+            });
+            nodes[vm.name] = createNode(this, args, vm, { role: role === "worker" ? "worker" : "control-plane", image, bootstrap: { content, redacted } });
+        }
+        this.nodes = nodes;
+
+        // The kubeconfig points at the load balancer, which the API certificate names (certSANs).
+        const access = clusterAccess(this, name, args, { address: apiAddress, caCertPem: ca.certPem, admin, nodes: Object.values(nodes) });
+        this.kubeconfig = access.kubeconfig;
+        this.endpoint = access.endpoint;
+        this.provider = access.provider;
+
+        const cilium = versions.charts.cilium;
+        this.cni = new k8s.helm.v3.Release(
+            `${name}-cilium`,
+            {
+                chart: cilium.chart,
+                version: cilium.version,
+                repositoryOpts: { repo: cilium.repo },
+                namespace: "kube-system",
+                // kube-controller-manager allocates node pod CIDRs from podSubnet; Cilium uses them.
+                values: { ipam: { mode: "kubernetes" } },
+                atomic: true,
+            },
+            { parent: this, provider: this.provider },
+        );
+        this.registerOutputs({ kubeconfig: this.kubeconfig, endpoint: this.endpoint });
+    }
+}

@@ -1,0 +1,121 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
+import * as tls from "@pulumi/tls";
+import { REDACTED } from "../../lib/artefacts";
+import { talosImage, talosInstallerImage } from "../../lib/images";
+import { renderTalosconfig, TALOS_BOOTSTRAP_SCRIPT, talosMachineConfig, TalosNodeSpec, TalosSecrets } from "../../lib/talos";
+import type { VmDefinition } from "../../lib/vmDefinition";
+import type { ProxmoxVm } from "../hosts/proxmoxVm";
+import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../pki/certificateAuthority";
+import { ClusterAccess, ClusterArgs, clusterAccess, createNode, placeholderPair, requireValid, staticIp } from "./common";
+
+/**
+ * Talos on the nocloud image from the Image Factory: machine configs generated in the program and
+ * served as nocloud user-data, then the one MachineService/Bootstrap call via `talosctl bootstrap`.
+ */
+export class TalosCluster extends pulumi.ComponentResource implements ClusterAccess {
+    public readonly kubeconfig: pulumi.Output<string>;
+    public readonly endpoint: string;
+    public readonly provider: k8s.Provider;
+    public readonly nodes: Readonly<Record<string, ProxmoxVm>>;
+    /** talosctl client configuration (O=os:admin), a secret. */
+    public readonly talosconfig: pulumi.Output<string>;
+    public readonly bootstrap: command.local.Command;
+
+    constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:cluster:TalosCluster", name, {}, opts);
+        const { cluster } = args;
+        requireValid("TalosCluster", name, [
+            ...(cluster.distribution !== "talos" ? [{ propertyPath: "cluster.distribution", reason: `is ${cluster.distribution}, not talos` }] : []),
+            ...(args.controlPlanes.length === 0 ? [{ propertyPath: "controlPlanes", reason: "needs at least one control plane" }] : []),
+            ...(args.loadBalancer ? [{ propertyPath: "loadBalancer", reason: "Talos serves its API from the control planes; no load balancer VM" }] : []),
+            ...[...args.controlPlanes, ...args.workers]
+                .filter((vm) => vm.user || vm.clone)
+                .map((vm) => ({ propertyPath: "controlPlanes", reason: `${vm.file} sets a cloud-init user or a template, which Talos cannot use` })),
+        ]);
+
+        const ca = (suffix: string, commonName: string) => new CertificateAuthority(`${name}-${suffix}`, { commonName }, { parent: this });
+        const osCa = ca("os-ca", "talos");
+        const kubernetesCa = ca("kubernetes-ca", "kubernetes");
+        const aggregatorCa = ca("aggregator-ca", "aggregator");
+        const etcdCa = ca("etcd-ca", "etcd");
+        const saKey = serviceAccountKey(`${name}-service-account-key`, this);
+        const part = (suffix: string, length: number) => new random.RandomString(`${name}-${suffix}`, { length, upper: false, special: false }, { parent: this }).result;
+        const bytes = (suffix: string) => new random.RandomBytes(`${name}-${suffix}`, { length: 32 }, { parent: this }).base64;
+        const machineToken = pulumi.interpolate`${part("machine-token-id", 6)}.${part("machine-token-secret", 16)}`;
+        const clusterToken = pulumi.interpolate`${part("cluster-token-id", 6)}.${part("cluster-token-secret", 16)}`;
+        const kubeAdmin = new ClientCertificate(`${name}-admin`, { ca: kubernetesCa, commonName: `${cluster.name}-admin`, organization: "system:masters" }, { parent: this });
+        const osAdmin = new ClientCertificate(`${name}-os-admin`, { ca: osCa, commonName: `${cluster.name}-os-admin`, organization: "os:admin" }, { parent: this });
+
+        const secrets: pulumi.Output<TalosSecrets> = pulumi
+            .all([
+                osCa.certPem, osCa.keyPem, kubernetesCa.certPem, kubernetesCa.keyPem, aggregatorCa.certPem, aggregatorCa.keyPem, etcdCa.certPem, etcdCa.keyPem,
+                pulumi.secret((saKey as tls.PrivateKey).privateKeyPem), machineToken, clusterToken, bytes("cluster-id"), bytes("cluster-secret"), bytes("secretbox-secret"),
+            ])
+            .apply(([oc, ok, kc, kk, ac, ak, ec, ek, sa, mt, ct, id, secret, secretbox]) => ({
+                osCa: { certPem: oc, keyPem: ok }, kubernetesCa: { certPem: kc, keyPem: kk }, aggregatorCa: { certPem: ac, keyPem: ak }, etcdCa: { certPem: ec, keyPem: ek },
+                serviceAccountKeyPem: sa, machineToken: mt, clusterToken: ct, clusterId: id, clusterSecret: secret, secretboxEncryptionSecret: secretbox,
+            }));
+        const placeholders: TalosSecrets = {
+            osCa: placeholderPair("os-ca"), kubernetesCa: placeholderPair("kubernetes-ca"), aggregatorCa: placeholderPair("aggregator-ca"), etcdCa: placeholderPair("etcd-ca"),
+            serviceAccountKeyPem: REDACTED, machineToken: REDACTED, clusterToken: REDACTED, clusterId: REDACTED, clusterSecret: REDACTED, secretboxEncryptionSecret: REDACTED,
+        };
+
+        const first = args.controlPlanes[0];
+        const firstIp = staticIp(first);
+        const network = args.config.networks[first.network.bridge];
+        const image = talosImage(cluster.version);
+        const spec = (vm: VmDefinition, type: TalosNodeSpec["type"]): TalosNodeSpec => ({
+            type,
+            clusterName: cluster.name,
+            talosVersion: cluster.version,
+            installerImage: talosInstallerImage(cluster.version),
+            hostname: vm.name,
+            nodeIp: staticIp(vm),
+            controlPlaneEndpoint: `https://${firstIp}:6443`,
+            certSans: [staticIp(vm), vm.name, ...(network.domain ? [`${vm.name}.${network.domain}`] : [])],
+            podSubnet: cluster.podCidr,
+            serviceSubnet: cluster.serviceCidr,
+            nodeSubnet: network.cidr,
+        });
+
+        const nodes: Record<string, ProxmoxVm> = {};
+        const members: [VmDefinition, TalosNodeSpec["type"]][] = [
+            ...args.controlPlanes.map((vm): [VmDefinition, TalosNodeSpec["type"]] => [vm, "controlplane"]),
+            ...args.workers.map((vm): [VmDefinition, TalosNodeSpec["type"]] => [vm, "worker"]),
+        ];
+        for (const [vm, type] of members) {
+            const node = spec(vm, type);
+            nodes[vm.name] = createNode(this, args, vm, {
+                role: type === "controlplane" ? "control-plane" : "worker",
+                image,
+                cloudInitType: "nocloud",
+                rawUserData: { content: pulumi.secret(secrets.apply((s) => talosMachineConfig(node, s))), redacted: talosMachineConfig(node, placeholders, { redacted: true }) },
+            });
+        }
+        this.nodes = nodes;
+
+        this.talosconfig = pulumi.secret(
+            pulumi.all([osCa.certPem, osAdmin.certPem, osAdmin.keyPem]).apply(([caCertPem, clientCertPem, clientKeyPem]) =>
+                renderTalosconfig({ context: cluster.name, endpoints: args.controlPlanes.map(staticIp), nodes: [firstIp], caCertPem, clientCertPem, clientKeyPem }),
+            ),
+        );
+        this.bootstrap = new command.local.Command(
+            `${name}-bootstrap`,
+            {
+                create: TALOS_BOOTSTRAP_SCRIPT,
+                interpreter: ["/bin/sh", "-c"],
+                environment: { TALOSCONFIG_DATA: this.talosconfig, NODE: firstIp, ATTEMPTS: "90", DELAY: "10" },
+            },
+            { parent: this, dependsOn: [nodes[first.name].vm] },
+        );
+
+        const access = clusterAccess(this, name, args, { address: firstIp, caCertPem: kubernetesCa.certPem, admin: kubeAdmin, nodes: Object.values(nodes), after: [this.bootstrap] });
+        this.kubeconfig = access.kubeconfig;
+        this.endpoint = access.endpoint;
+        this.provider = access.provider;
+        this.registerOutputs({ kubeconfig: this.kubeconfig, endpoint: this.endpoint, talosconfig: this.talosconfig });
+    }
+}

@@ -1,0 +1,210 @@
+import { X509Certificate, createPrivateKey } from "crypto";
+import * as yaml from "js-yaml";
+import { k3sInstallerScript } from "../lib/k3s";
+import { ReadinessTarget } from "../lib/readiness";
+import { preparePlatform } from "../program";
+import { ProgramRun, runProgram } from "../render/harness";
+import { readStackConfig } from "../render/stackConfig";
+import { baseConfig, byName, makeProject, PROJECT_DIR, vmYaml } from "./helpers";
+import { realisticMocks } from "./mocks";
+import { cloudInitSchema, requireTool, run as runTool } from "./validators";
+
+type UserData = { write_files: { path: string; content: string; permissions: string }[]; runcmd: string[][] };
+
+function userData(run: ProgramRun, vm: string): UserData {
+    return yaml.load((byName(run, `${vm}-user-data`).rawInputs.sourceRaw as { data: string }).data) as UserData;
+}
+function file(data: UserData, path: string): string {
+    const found = data.write_files.find((f) => f.path === path);
+    if (!found) {
+        throw new Error(`no ${path} in user-data`);
+    }
+    return found.content;
+}
+
+describe("the tools stack's K3s clusters", () => {
+    let run: ProgramRun;
+    const waits: ReadinessTarget[] = [];
+
+    beforeAll(async () => {
+        const { config, secretKeys } = readStackConfig(PROJECT_DIR, "tools");
+        run = await runProgram({
+            stack: "tools",
+            config,
+            secretKeys,
+            preview: false,
+            mocks: realisticMocks,
+            prepare: () => preparePlatform(PROJECT_DIR, { waitForApi: async (target) => void waits.push(target) }),
+        });
+        expect(run.error).toBeUndefined();
+    });
+
+    it("registers the PKI, token, admin certificate, node and provider of each cluster", () => {
+        const children = (cluster: string) =>
+            run.resources.filter((r) => r.urn.includes(`::${cluster}-`) || r.name === cluster || r.name === `k8s-${cluster}` || r.name.startsWith(`k8s-${cluster}-`)).map((r) => `${r.type}::${r.name}`).sort();
+        const ca = (n: string) => [`homelab:pki:CertificateAuthority::tools-${n}`, `tls:index/privateKey:PrivateKey::tools-${n}-key`, `tls:index/selfSignedCert:SelfSignedCert::tools-${n}-cert`];
+        expect(children("tools")).toEqual(
+            [
+                "homelab:cluster:K3sCluster::tools",
+                ...["server-ca", "client-ca", "request-header-ca", "etcd-peer-ca", "etcd-server-ca"].flatMap(ca),
+                "tls:index/privateKey:PrivateKey::tools-service-account-key",
+                "random:index/randomPassword:RandomPassword::tools-token",
+                "homelab:pki:ClientCertificate::tools-admin",
+                "tls:index/privateKey:PrivateKey::tools-admin-key",
+                "tls:index/certRequest:CertRequest::tools-admin-csr",
+                "tls:index/locallySignedCert:LocallySignedCert::tools-admin-cert",
+                "pulumi:providers:kubernetes::tools-k8s",
+                "homelab:hosts:ProxmoxVm::k8s-tools",
+                "proxmoxve:index/fileLegacy:FileLegacy::k8s-tools-user-data",
+                "proxmoxve:index/vmLegacy:VmLegacy::k8s-tools-vm",
+            ].sort(),
+        );
+        expect(run.resources).toHaveLength(57);
+    });
+
+    it("generates ECDSA P-256 CAs and an RSA service-account key, all protected", () => {
+        const protectedNames = run.resources.filter((r) => r.protect && r.name.startsWith("tools-")).map((r) => r.name).sort();
+        expect(protectedNames).toEqual(
+            ["server-ca", "client-ca", "request-header-ca", "etcd-peer-ca", "etcd-server-ca"].flatMap((n) => [`tools-${n}-cert`, `tools-${n}-key`]).concat("tools-service-account-key").sort(),
+        );
+        expect(byName(run, "tools-server-ca-key").rawInputs).toEqual({ algorithm: "ECDSA", ecdsaCurve: "P256" });
+        expect(byName(run, "tools-service-account-key").rawInputs).toEqual({ algorithm: "RSA", rsaBits: 4096 });
+        expect(byName(run, "tools-server-ca-cert").rawInputs).toMatchObject({ isCaCertificate: true, validityPeriodHours: 87600, subject: { commonName: "tools-k3s-server-ca" } });
+        expect(byName(run, "tools-token").rawInputs).toEqual({ length: 48, special: false });
+    });
+
+    it("places the CAs and service key on the first server before K3s starts", () => {
+        const data = userData(run, "k8s-tools");
+        expect(data.write_files.map((f) => [f.path, f.permissions])).toEqual([
+            ["/etc/rancher/k3s/config.yaml", "0600"],
+            ["/usr/local/sbin/k3s-install", "0755"],
+            ...["server-ca", "client-ca", "request-header-ca", "etcd/peer-ca", "etcd/server-ca"].flatMap((n) => [
+                [`/var/lib/rancher/k3s/server/tls/${n}.crt`, "0644"],
+                [`/var/lib/rancher/k3s/server/tls/${n}.key`, "0600"],
+            ]),
+            ["/var/lib/rancher/k3s/server/tls/service.key", "0600"],
+        ]);
+        const serverCa = new X509Certificate(file(data, "/var/lib/rancher/k3s/server/tls/server-ca.crt"));
+        expect(serverCa.ca).toBe(true);
+        expect(serverCa.subject).toBe("CN=tools-k3s-server-ca");
+        expect(createPrivateKey(file(data, "/var/lib/rancher/k3s/server/tls/server-ca.key")).asymmetricKeyType).toBe("ec");
+        expect(file(data, "/var/lib/rancher/k3s/server/tls/server-ca.key")).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
+        expect(createPrivateKey(file(data, "/var/lib/rancher/k3s/server/tls/service.key")).asymmetricKeyType).toBe("rsa");
+        expect(data.runcmd).toEqual([["systemctl", "enable", "--now", "qemu-guest-agent"], ["/usr/local/sbin/k3s-install", "server"]]);
+    });
+
+    it("configures the first server with cluster-init, its SANs, the shared token and the pinned version", () => {
+        const data = userData(run, "k8s-tools");
+        const token = byName(run, "tools-token");
+        expect(yaml.load(file(data, "/etc/rancher/k3s/config.yaml"))).toEqual({
+            token: expect.stringMatching(/^[A-Za-z0-9]{48}$/),
+            "node-name": "k8s-tools",
+            "node-ip": "192.168.1.15",
+            "cluster-init": true,
+            "tls-san": ["192.168.1.15", "k8s-tools", "k8s-tools.home.arpa"],
+            disable: ["traefik", "servicelb"],
+            "cluster-cidr": "10.42.0.0/16",
+            "service-cidr": "10.43.0.0/16",
+            "write-kubeconfig-mode": "0600",
+        });
+        expect(token.type).toBe("random:index/randomPassword:RandomPassword");
+        expect(file(data, "/usr/local/sbin/k3s-install")).toContain('INSTALL_K3S_VERSION="v1.34.1+k3s1" INSTALL_K3S_EXEC="$role" sh "$script"');
+        expect(file(data, "/usr/local/sbin/k3s-install")).toContain("https://raw.githubusercontent.com/k3s-io/k3s/v1.34.1%2Bk3s1/install.sh");
+    });
+
+    it("keeps the node's user-data secret, and passes cloud-init schema with the real PKI in it", () => {
+        const snippet = byName(run, "k8s-tools-user-data");
+        expect(snippet.secretPaths).toEqual(["sourceRaw.data"]);
+        const result = cloudInitSchema((snippet.rawInputs.sourceRaw as { data: string }).data);
+        expect(result.output).toContain("Valid cloud-config");
+        expect(result.status).toBe(0);
+    });
+
+    it("computes an admin kubeconfig that trusts server-ca and authenticates as system:masters via client-ca", () => {
+        const kubeconfig = (run.rawOutputs.clusters as Record<string, { kubeconfig: string; endpoint: string }>).tools;
+        expect(kubeconfig.endpoint).toBe("https://192.168.1.15:6443");
+        const doc = yaml.load(kubeconfig.kubeconfig) as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed kubeconfig
+        expect(doc["current-context"]).toBe("tools");
+        expect(doc.contexts).toEqual([{ name: "tools", context: { cluster: "tools", user: "tools-admin" } }]);
+        expect(doc.clusters[0].name).toBe("tools");
+        expect(doc.clusters[0].cluster.server).toBe("https://192.168.1.15:6443");
+        const data = userData(run, "k8s-tools");
+        const ca = Buffer.from(doc.clusters[0].cluster["certificate-authority-data"], "base64").toString();
+        expect(ca).toBe(file(data, "/var/lib/rancher/k3s/server/tls/server-ca.crt"));
+        const client = new X509Certificate(Buffer.from(doc.users[0].user["client-certificate-data"], "base64"));
+        const clientCa = new X509Certificate(file(data, "/var/lib/rancher/k3s/server/tls/client-ca.crt"));
+        expect(client.subject).toBe("O=system:masters\nCN=tools-admin");
+        expect(client.verify(clientCa.publicKey)).toBe(true);
+        expect(client.checkPrivateKey(createPrivateKey(Buffer.from(doc.users[0].user["client-key-data"], "base64").toString()))).toBe(true);
+    });
+
+    it("keeps every kubeconfig secret in the stack outputs", () => {
+        expect(run.outputSecretPaths.sort()).toEqual(["clusters.observability.kubeconfig", "clusters.tools.kubeconfig"]);
+        expect(JSON.stringify(run.outputs)).not.toContain("BEGIN");
+    });
+
+    it("waits for each API with the admin certificate before the provider exists", () => {
+        expect(waits.map((w) => [w.clusterName, w.endpoint]).sort()).toEqual([
+            ["observability", "https://192.168.1.20:6443"],
+            ["tools", "https://192.168.1.15:6443"],
+        ]);
+        const kubeconfig = (run.rawOutputs.clusters as Record<string, { kubeconfig: string }>).tools.kubeconfig;
+        const tools = waits.find((w) => w.clusterName === "tools")!;
+        expect(kubeconfig).toContain(Buffer.from(tools.clientCertPem).toString("base64"));
+        expect(kubeconfig).toContain(Buffer.from(tools.caCertPem).toString("base64"));
+        const provider = byName(run, "tools-k8s");
+        expect(provider.secretPaths).toEqual(["kubeconfig"]);
+        expect(provider.dependencies).toContain("urn:pulumi:tools::homelab::homelab:hosts:ProxmoxVm$proxmoxve:index/vmLegacy:VmLegacy::k8s-tools-vm");
+    });
+
+    it("ships an installer script that passes shellcheck", () => {
+        requireTool("shellcheck", "shellcheck");
+        const result = runTool("shellcheck", ["-s", "sh", "-"], k3sInstallerScript("https://example.invalid/install.sh", "v1.34.1+k3s1"));
+        expect(result.output).toBe("");
+        expect(result.status).toBe(0);
+    });
+});
+
+describe("a K3s cluster with several servers and an agent", () => {
+    it("joins the other servers and the agent to the first with the token, without the CAs", async () => {
+        const files = {
+            "s1.yaml": vmYaml("s1", { ipconfig0: '"ip=192.168.1.61/24,gw=192.168.1.1"' }),
+            "s2.yaml": vmYaml("s2", { ipconfig0: '"ip=192.168.1.62/24,gw=192.168.1.1"' }),
+            "s3.yaml": vmYaml("s3", { ipconfig0: '"ip=192.168.1.63/24,gw=192.168.1.1"' }),
+            "a1.yaml": vmYaml("a1", { ipconfig0: '"ip=192.168.1.64/24,gw=192.168.1.1"' }),
+        };
+        const config = { ...baseConfig(), clusters: [{ name: "lab", role: "workload", distribution: "k3s", controlPlanes: ["s1", "s2", "s3"], workers: ["a1"] }] };
+        const cfg: Record<string, string> = {};
+        for (const [k, v] of Object.entries(config)) {
+            cfg[`homelab:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+        }
+        const run = await runProgram({
+            stack: "test",
+            config: cfg,
+            secretKeys: ["homelab:proxmoxApiToken"],
+            preview: false,
+            mocks: realisticMocks,
+            prepare: () => preparePlatform(makeProject(files), { waitForApi: async () => undefined }),
+        });
+        expect(run.error).toBeUndefined();
+        const s1 = userData(run, "s1");
+        const token = (yaml.load(file(s1, "/etc/rancher/k3s/config.yaml")) as { token: string }).token;
+        const s2 = userData(run, "s2");
+        expect(yaml.load(file(s2, "/etc/rancher/k3s/config.yaml"))).toEqual({
+            token,
+            "node-name": "s2",
+            "node-ip": "192.168.1.62",
+            server: "https://192.168.1.61:6443",
+            "tls-san": ["192.168.1.62", "s2", "s2.home.arpa"],
+            disable: ["traefik", "servicelb"],
+            "cluster-cidr": "10.244.0.0/16",
+            "service-cidr": "10.96.0.0/12",
+            "write-kubeconfig-mode": "0600",
+        });
+        expect(s2.write_files.map((f) => f.path)).toEqual(["/etc/rancher/k3s/config.yaml", "/usr/local/sbin/k3s-install"]);
+        const a1 = userData(run, "a1");
+        expect(yaml.load(file(a1, "/etc/rancher/k3s/config.yaml"))).toEqual({ token, "node-name": "a1", "node-ip": "192.168.1.64", server: "https://192.168.1.61:6443" });
+        expect(a1.runcmd[1]).toEqual(["/usr/local/sbin/k3s-install", "agent"]);
+        expect(byName(run, "a1-vm").rawInputs.tags).toEqual(["homelab", "lab", "test", "worker"]);
+    });
+});
