@@ -88,6 +88,27 @@ export const CONFIG_KEYS = {
         spec: s("SSH private key"),
         default: "",
     },
+    vault: {
+        required: false,
+        secret: false,
+        description: "Vault that receives each cluster's kubeconfig (KV v2): address, mount, skipTlsVerify; empty means no Vault writes",
+        default: {},
+        spec: {
+            kind: "object",
+            fields: {
+                address: { spec: s("Vault address", { pattern: /^https?:\/\/[^/]+\/?$/, patternHint: "a URL like https://vault.home.arpa:8200" }) },
+                mount: { spec: s("KV v2 mount"), default: "homelab" },
+                skipTlsVerify: { spec: { kind: "boolean", description: "Skip TLS verification of Vault" }, default: false },
+            },
+        },
+    },
+    vaultToken: {
+        required: false,
+        secret: true,
+        description: "Vault token allowed to write this stack's kubeconfig paths only (see out/<stack>/vault/); empty means no Vault writes",
+        spec: s("Vault token"),
+        default: "",
+    },
     networks: {
         required: true,
         secret: false,
@@ -229,6 +250,8 @@ export interface PlatformConfig {
     readonly protectVms: boolean;
     readonly vmsDir: string;
     readonly cloudImage: { readonly url: string; readonly fileName: string; readonly checksum?: string; readonly checksumAlgorithm?: string };
+    /** Undefined when no Vault is configured. */
+    readonly vault?: { readonly address: string; readonly mount: string; readonly skipTlsVerify: boolean; readonly token: pulumi.Output<string> };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -307,6 +330,10 @@ export function readPlatformConfig(issues: IssueCollector): PlatformConfig | und
             values[key] = value;
         }
     }
+    const vault = values.vault as { address?: string } | undefined;
+    if (vault?.address && !values.vaultToken && !issues.issues.some((i) => i.path === `${NAMESPACE}:vaultToken`)) {
+        report(`${NAMESPACE}:vaultToken`, `is required with ${NAMESPACE}:vault.address; set it with \`pulumi config set --secret ${NAMESPACE}:vaultToken <token>\``);
+    }
     const image = values.cloudImage as { url?: string; fileName?: string } | undefined;
     if (image && (image.url === undefined) !== (image.fileName === undefined)) {
         report(`${NAMESPACE}:cloudImage`, "url and fileName go together: set both, or neither to use the pinned image");
@@ -361,6 +388,9 @@ function buildConfig(stack: string, file: string, v: Raw): PlatformConfig {
         protectVms: v.protectVms,
         vmsDir: v.vmsDir,
         cloudImage: v.cloudImage?.url ? v.cloudImage : { ...versions.ubuntuCloudImage },
+        vault: v.vault?.address
+            ? { address: v.vault.address, mount: v.vault.mount ?? "homelab", skipTlsVerify: v.vault.skipTlsVerify ?? false, token: pulumi.secret(v.vaultToken as string) }
+            : undefined,
     };
 }
 

@@ -7,6 +7,10 @@ import { TalosCluster } from "./components/cluster/talosCluster";
 import { HostFleet } from "./components/hosts/hostFleet";
 import { ImageLibrary } from "./components/hosts/imageLibrary";
 import { createProxmoxProvider } from "./components/hosts/provider";
+import { KubeconfigStore } from "./components/vault/kubeconfigStore";
+import * as vault from "@pulumi/vault";
+import { registerArtefact } from "./lib/artefacts";
+import { stackVaultPolicy } from "./lib/vaultPaths";
 import type { ProxmoxVm } from "./components/hosts/proxmoxVm";
 import type { Fleet, Membership } from "./lib/fleet";
 import { cloudImage, ImageSpec, talosImage } from "./lib/images";
@@ -88,10 +92,21 @@ async function buildPlatform({ config, fleet }: LoadedPlatform, options: Platfor
     const hosts = new HostFleet("hosts", { vms: plain, config, images }, { providers });
     Object.assign(created, hosts.vms);
 
+    if (Object.keys(clusters).length > 0) {
+        // Written even before Vault is configured: the operator needs it to mint the stack's token.
+        registerArtefact(`vault/policy-${config.stack}.hcl`, stackVaultPolicy(config.vault?.mount ?? "homelab", config.stack));
+    }
+    let vaultPaths: Readonly<Record<string, string>> = {};
+    if (config.vault && Object.keys(clusters).length > 0) {
+        // A token scoped to this stack's paths: the provider must not mint child tokens it is not allowed to.
+        const vaultProvider = new vault.Provider("vault", { address: config.vault.address, token: config.vault.token, skipTlsVerify: config.vault.skipTlsVerify, skipChildToken: true });
+        vaultPaths = new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: config.vault.mount, clusters }, { providers: [vaultProvider] }).paths;
+    }
+
     return {
         hosts: hostSummary(fleet, created),
         clusters: Object.fromEntries(
-            Object.entries(clusters).map(([name, c]) => [name, { endpoint: c.endpoint, kubeconfig: c.kubeconfig }]),
+            Object.entries(clusters).map(([name, c]) => [name, { endpoint: c.endpoint, kubeconfig: c.kubeconfig, vaultPath: vaultPaths[name] ?? null }]),
         ),
     };
 }

@@ -110,6 +110,10 @@ export const providerLikeMocks: pulumi.runtime.Mocks = {
                 return { id: `${inputs.datastoreId}:${inputs.contentType}/${inputs.fileName}`, state: inputs };
             case "proxmoxve:index/vmLegacy:VmLegacy":
                 return { id: String(inputs.vmId ?? 0), state: { ...inputs, vmId: inputs.vmId ?? 0 } };
+            case "random:index/randomBytes:RandomBytes": {
+                const bytes = randomBytes(Number(inputs.length));
+                return { id: `${args.name}-id`, state: { ...inputs, base64: bytes.toString("base64"), hex: bytes.toString("hex") } };
+            }
             case "random:index/randomPassword:RandomPassword":
             case "random:index/randomString:RandomString":
                 return { id: `${args.name}-id`, state: { ...inputs, result: randomText(inputs) } };

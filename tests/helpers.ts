@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { preparePlatform } from "../program";
 import { ProgramRun, runProgram } from "../render/harness";
+import { realisticMocks } from "./mocks";
 
 export const FIXTURES = path.join(__dirname, "fixtures", "vms");
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -84,7 +85,9 @@ export function runStack(options: StackRunOptions): Promise<ProgramRun> {
         config,
         secretKeys,
         preview: options.preview ?? false,
-        prepare: () => preparePlatform(options.projectDir),
+        mocks: realisticMocks,
+        // Cluster readiness would dial the homelab's addresses; the wait itself is tested in readiness.test.ts.
+        prepare: () => preparePlatform(options.projectDir, { waitForApi: async () => undefined }),
     });
 }
 

@@ -37,7 +37,7 @@ export const realisticMocks: pulumi.runtime.Mocks = {
             case "tls:index/locallySignedCert:LocallySignedCert":
                 return { id: `${args.name}-id`, state: { ...inputs, certPem: signRequest(inputs as Parameters<typeof signRequest>[0]) } };
             default:
-                return providerLikeMocks.newResource(args);
+                return providerLikeMocks.newResource({ ...args, inputs });
         }
     },
     call: providerLikeMocks.call,

@@ -2,27 +2,20 @@ import * as fs from "fs";
 import * as path from "path";
 import { REDACTED } from "../lib/artefacts";
 import { sha512Crypt, stableSalt } from "../lib/shaCrypt";
-import { preparePlatform } from "../program";
-import { ProgramRun, runProgram, SECRET_MASK } from "../render/harness";
-import { readStackConfig } from "../render/stackConfig";
+import { ProgramRun, SECRET_MASK } from "../render/harness";
+import { stackRun } from "./stackRuns";
 import { cloudInitSchema } from "./validators";
-import { baseConfig, byName, FIXTURE_NODES, FIXTURES, makeProject, PROJECT_DIR, registeredExceptStack, reportLines, runStack } from "./helpers";
+import { baseConfig, byName, FIXTURE_NODES, FIXTURES, makeProject, registeredExceptStack, reportLines, runStack } from "./helpers";
 
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";
 const SNIPPET = "proxmoxve:index/fileLegacy:FileLegacy";
 const IMAGE = "proxmoxve:download/file:File";
 const IMAGE_ID = "local:import/noble-server-cloudimg-amd64-20250805.qcow2";
+const SECRET_CONTENT = "<redacted: secret>";
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBzZZXBb5ydVICjj6GbT1nSntMJ4Ga72rGU6BuNAY1Or operator@homelab";
 
-const renders = new Map<string, Promise<ProgramRun>>();
-
-/** One run per stack for the whole file: the harness is deterministic, and runs are not free. */
-function renderStack(stack: string): Promise<ProgramRun> {
-    if (!renders.has(stack)) {
-        const { config, secretKeys } = readStackConfig(PROJECT_DIR, stack);
-        renders.set(stack, runProgram({ stack, config, secretKeys, preview: false, prepare: () => preparePlatform(PROJECT_DIR) }));
-    }
-    return renders.get(stack)!;
+async function renderStack(stack: string): Promise<ProgramRun> {
+    return (await stackRun(stack)).run;
 }
 
 function typesAndNames(run: ProgramRun): string[] {
@@ -39,11 +32,15 @@ describe("the tools stack", () => {
         run = await renderStack("tools");
     });
 
-    it("registers exactly the provider, the fleet, one image and two hosts", () => {
+    it("registers the provider, one image, no standalone host and both clusters' nodes", () => {
         expect(run.error).toBeUndefined();
-        expect(typesAndNames(run)).toEqual([
-            `${IMAGE}::cloud-image-node03`,
+        const hostLevel = typesAndNames(run).filter((t) => !/^(tls|random|homelab:pki|pulumi:providers:kubernetes)/.test(t));
+        expect(hostLevel).toEqual([
+            `${IMAGE}::image-cloud-node03`,
+            "homelab:cluster:K3sCluster::observability",
+            "homelab:cluster:K3sCluster::tools",
             "homelab:hosts:HostFleet::hosts",
+            "homelab:hosts:ImageLibrary::images",
             ...hostResources("k8s-observability"),
             ...hostResources("k8s-tools"),
             "pulumi:providers:proxmoxve::proxmox",
@@ -81,7 +78,7 @@ describe("the tools stack", () => {
         expect(vm.ignoreChanges).toEqual(["cdrom", "bootOrders", "networkDevices[0].macAddress", "disks[0].importFrom"]);
         expect(vm.protect).toBe(false);
         expect(vm.dependencies).toEqual([
-            "urn:pulumi:tools::homelab::homelab:hosts:HostFleet$proxmoxve:download/file:File::cloud-image-node03",
+            "urn:pulumi:tools::homelab::homelab:hosts:ImageLibrary$proxmoxve:download/file:File::image-cloud-node03",
             "urn:pulumi:tools::homelab::homelab:hosts:ProxmoxVm$proxmoxve:index/fileLegacy:FileLegacy::k8s-tools-user-data",
         ]);
     });
@@ -93,19 +90,18 @@ describe("the tools stack", () => {
         expect(byName(run, "k8s-observability-vm").ignoreChanges).toEqual(["cdrom", "bootOrders", "networkDevices[0].macAddress"]);
     });
 
-    it("uploads each user-data snippet to the VM's node and passes it to the VM", () => {
+    it("uploads each user-data snippet to the VM's node, secret, with a redacted copy for review", () => {
         const snippet = byName(run, "k8s-tools-user-data");
-        expect(snippet.rawInputs).toEqual({
-            contentType: "snippets",
-            datastoreId: "local",
-            nodeName: "node03",
-            sourceRaw: { data: run.artefacts.find((a) => a.path === "cloud-init/k8s-tools.user-data.yaml")!.content, fileName: "k8s-tools-user-data.yaml" },
-        });
+        expect(snippet.inputs).toEqual({ contentType: "snippets", datastoreId: "local", nodeName: "node03", sourceRaw: { data: SECRET_MASK, fileName: "k8s-tools-user-data.yaml" } });
         expect((snippet.rawInputs.sourceRaw as { data: string }).data).toContain(`ssh_authorized_keys:\n      - ${KEY}\n`);
+        const artefact = run.artefacts.find((a) => a.path === "cloud-init/k8s-tools.user-data.yaml")!.content;
+        expect(artefact).toContain(`ssh_authorized_keys:\n      - ${KEY}\n`);
+        expect(artefact).toContain(`token: '${SECRET_CONTENT}'`);
+        expect(artefact).not.toContain("BEGIN");
     });
 
     it("imports the pinned cloud image once on the node that needs it", () => {
-        expect(byName(run, "cloud-image-node03").rawInputs).toEqual({
+        expect(byName(run, "image-cloud-node03").rawInputs).toEqual({
             contentType: "import",
             datastoreId: "local",
             nodeName: "node03",
@@ -139,12 +135,11 @@ describe("the tools stack", () => {
     });
 
     it("exports a summary of its hosts", () => {
-        expect(run.rawOutputs).toEqual({
-            hosts: {
+        expect(run.rawOutputs.hosts).toEqual({
                 "k8s-observability": { vmId: 0, node: "node03", ipv4: "192.168.1.20", cluster: "observability", role: "control-plane" },
                 "k8s-tools": { vmId: 0, node: "node03", ipv4: "192.168.1.15", cluster: "tools", role: "control-plane" },
-            },
         });
+        expect(Object.keys(run.rawOutputs.clusters as object).sort()).toEqual(["observability", "tools"]);
     });
 });
 
@@ -158,14 +153,14 @@ describe("the prod stack", () => {
         expect(registeredExceptStack(run).filter((r) => r.startsWith(VM)).sort()).toEqual(
             ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"].map((n) => `${VM}::${n}-vm`),
         );
-        expect(registeredExceptStack(run).filter((r) => r.startsWith(IMAGE)).sort()).toEqual(["node01", "node02", "node03"].map((n) => `${IMAGE}::cloud-image-${n}`));
-        expect(run.resources).toHaveLength(24);
+        expect(registeredExceptStack(run).filter((r) => r.startsWith(IMAGE)).sort()).toEqual(["node01", "node02", "node03"].map((n) => `${IMAGE}::image-cloud-${n}`));
+        expect(run.resources).toHaveLength(44);
     });
 
-    it("protects the VMs, and only the VMs", () => {
-        const protectedTypes = new Set(run.resources.filter((r) => r.protect).map((r) => r.type));
-        expect([...protectedTypes]).toEqual([VM]);
-        expect(run.resources.filter((r) => r.protect)).toHaveLength(6);
+    it("protects the VMs, CAs and service-account key, and nothing else", () => {
+        const protectedTypes = [...new Set(run.resources.filter((r) => r.protect).map((r) => r.type))].sort();
+        expect(protectedTypes).toEqual([VM, "tls:index/privateKey:PrivateKey", "tls:index/selfSignedCert:SelfSignedCert"].sort());
+        expect(run.resources.filter((r) => r.protect && r.type === VM)).toHaveLength(6);
     });
 
     it("tags each VM with its stack, cluster and role, sorted", () => {
@@ -178,12 +173,11 @@ describe("the dev stack", () => {
     it("creates the Talos control plane and worker VMs", async () => {
         const run = await renderStack("dev");
         expect(registeredExceptStack(run).filter((r) => r.startsWith(VM)).sort()).toEqual([`${VM}::k8s-dev-vm`, `${VM}::k8s-dev-worker-1-vm`]);
-        expect(run.outputs).toEqual({
-            hosts: {
-                "k8s-dev": { vmId: 0, node: "node03", ipv4: "192.168.1.12", cluster: "dev", role: "control-plane" },
-                "k8s-dev-worker-1": { vmId: 0, node: "node03", ipv4: "192.168.1.23", cluster: "dev", role: "worker" },
-            },
+        expect(run.outputs.hosts).toEqual({
+            "k8s-dev": { vmId: 0, node: "node03", ipv4: "192.168.1.12", cluster: "dev", role: "control-plane" },
+            "k8s-dev-worker-1": { vmId: 0, node: "node03", ipv4: "192.168.1.23", cluster: "dev", role: "worker" },
         });
+        expect(run.outputs.clusters).toEqual({ dev: { endpoint: "https://192.168.1.12:6443", kubeconfig: SECRET_MASK } });
     });
 });
 
@@ -192,7 +186,12 @@ function snippetData(run: ProgramRun): [string, string][] {
 }
 
 describe("generated user-data", () => {
-    it.each(["tools", "dev", "prod"])("of the %s stack passes cloud-init schema, snippet by snippet", async (stack) => {
+    it("of the dev stack is Talos machine config, not cloud-config", async () => {
+        const snippets = snippetData(await renderStack("dev"));
+        expect(snippets.map(([name, data]) => [name, data.startsWith("#cloud-config")])).toEqual([["k8s-dev-user-data", false], ["k8s-dev-worker-1-user-data", false]]);
+    });
+
+    it.each(["tools", "prod"])("of the %s stack passes cloud-init schema, snippet by snippet", async (stack) => {
         const run = await renderStack(stack);
         const snippets = snippetData(run);
         expect(snippets.length).toBeGreaterThanOrEqual(2);
@@ -228,8 +227,8 @@ describe("the fixture fleet (the replaced homelab's eleven VM files)", () => {
             expect(run.error).toBeUndefined();
             expect(run.resources.filter((r) => r.type === VM)).toHaveLength(11);
             expect(run.resources.filter((r) => r.type === SNIPPET)).toHaveLength(11);
-            expect(run.resources.filter((r) => r.type === IMAGE).map((r) => r.name)).toEqual(["cloud-image-node01", "cloud-image-node02", "cloud-image-node03"]);
-            expect(run.resources).toHaveLength(11 * 3 + 3 + 3);
+            expect(run.resources.filter((r) => r.type === IMAGE).map((r) => r.name)).toEqual(["image-cloud-node01", "image-cloud-node02", "image-cloud-node03"]);
+            expect(run.resources).toHaveLength(11 * 3 + 3 + 4);
         });
 
         it("passes k8s-home's USB disk through by its host path", () => {

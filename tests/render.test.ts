@@ -26,9 +26,9 @@ describe("npm run render", () => {
         expect(result.stderr).toBe("");
         expect(result.status).toBe(0);
         for (const vm of ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"]) {
-            expect(result.stdout).toContain(`└─ ${vm}-vm (proxmoxve:index/vmLegacy:VmLegacy)`);
+            expect(result.stdout).toContain(`└─ ${vm}-vm (proxmoxve:index/vmLegacy:VmLegacy)  `);
         }
-        expect(result.stdout).toContain("24 resources, 6 artefacts");
+        expect(result.stdout).toContain("44 resources, 6 artefacts");
     });
 
     it("writes the resource list, outputs, graph, tree and user-data", () => {
@@ -37,15 +37,16 @@ describe("npm run render", () => {
             ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"].map((n) => `${n}.user-data.yaml`),
         );
         const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as { type: string; name: string; parent: string | null; dependencies: string[]; inputs: Record<string, unknown> }[];
-        expect(resources).toHaveLength(24);
+        expect(resources).toHaveLength(44);
         const vm = resources.find((r) => r.name === "k8s-prod-cp-1-vm")!;
-        expect(vm.parent).toBe("urn:pulumi:prod::homelab::homelab:hosts:HostFleet$homelab:hosts:ProxmoxVm::k8s-prod-cp-1");
+        expect(vm.parent).toBe("urn:pulumi:prod::homelab::homelab:cluster:KubeadmCluster$homelab:hosts:ProxmoxVm::k8s-prod-cp-1");
         expect(vm.dependencies).toHaveLength(2);
         // Preview: what providers compute is unknown, as in `pulumi preview`.
         expect((vm.inputs.initialization as { userDataFileId: string }).userDataFileId).toBe("<computed>");
         const graph = fs.readFileSync(path.join(out, "graph.mmd"), "utf8");
         expect(graph.split("\n")[0]).toBe("graph TD");
-        expect(graph.match(/ --> /g)).toHaveLength(12);
+        // One solid edge per recorded dependency.
+        expect(graph.match(/ --> /g)).toHaveLength(resources.reduce((n, r) => n + r.dependencies.length, 0));
     });
 
     it("masks secrets everywhere it writes", () => {

@@ -247,7 +247,7 @@ const cases: Case[] = [
             ...baseConfig(),
             clusters: [
                 { name: "c1", role: "workload", distribution: "k3s", controlPlanes: [A] },
-                { name: "c1", role: "tools", distribution: "talos", controlPlanes: [B] },
+                { name: "c1", role: "tools", distribution: "k3s", controlPlanes: [B] },
             ],
         },
         expected: ['Pulumi.test.yaml: homelab:clusters[1].name: "c1" is also the name of homelab:clusters[0]'],
@@ -266,6 +266,17 @@ const cases: Case[] = [
         title: "an older disks list that disagrees with nested_disks",
         files: { ...baseFiles(), "vm-b.yaml": vmYaml(B, { ipconfig0: ipB, disks: "\n  - slot: scsi0\n    type: disk\n    size: 50G\n    storage: local-lvm" }) },
         expected: ["vms/vm-b.yaml: disks[0]: scsi0 (50G on local-lvm) disagrees with nested_disks (20G on local-lvm)"],
+    },
+    {
+        title: "a cloud-init user on a Talos node, which Talos would ignore",
+        config: clusterConfig({ distribution: "talos", workers: [] }),
+        expected: ["Pulumi.test.yaml: homelab:clusters[0].controlPlanes[0]: vm-a is a Talos node: Talos has no users or SSH, so ciuser, sshkeys and cipassword in vms/vm-a.yaml would be ignored; remove them"],
+    },
+    {
+        title: "a template clone on a Talos node",
+        files: { ...baseFiles(), "vm-a.yaml": vmYaml(A, { ciuser: "", sshkeys: "", clone: "ubuntu24-template" }) },
+        config: clusterConfig({ distribution: "talos", workers: [] }),
+        expected: ["Pulumi.test.yaml: homelab:clusters[0].controlPlanes[0]: vm-a is a Talos node: it boots the Talos image, so clone in vms/vm-a.yaml must be null"],
     },
     {
         title: "a stack VM list naming a missing VM",
@@ -327,7 +338,9 @@ describe("bad input is reported, path-addressed, before anything is registered",
     it("accepts the base fleet these cases break, so each failure is the mutation's", async () => {
         const run = await runStack({ config: clusterConfig(), projectDir: makeProject(baseFiles()) });
         expect(run.error).toBeUndefined();
-        expect(registeredExceptStack(run)).toHaveLength(1 + 1 + 1 + 2 * 3);
+        // provider, image library and its image, host fleet; the K3s cluster: component, 5 CAs (3 each),
+        // service-account key, token, admin certificate (4), k8s provider, and its two VMs (3 each).
+        expect(registeredExceptStack(run)).toHaveLength(4 + 1 + 15 + 1 + 1 + 4 + 1 + 6);
         expect(TOKEN).toMatch(/^root@pam!/);
     });
 });
