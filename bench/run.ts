@@ -1,5 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as command from "@pulumi/command";
+import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
+import * as tls from "@pulumi/tls";
 import { preparePlatform } from "../program";
 import { ProgramRun, RecordedResource, runProgram } from "../render/harness";
 import { readStackConfig } from "../render/stackConfig";
@@ -30,6 +34,16 @@ const CLASSES: Record<string, new (name: string, args: any, opts?: pulumi.Custom
     "proxmoxve:index/fileLegacy:FileLegacy": proxmoxve.FileLegacy,
     "proxmoxve:download/file:File": proxmoxve.download.File,
     "pulumi:providers:proxmoxve": proxmoxve.Provider,
+    "tls:index/privateKey:PrivateKey": tls.PrivateKey,
+    "tls:index/selfSignedCert:SelfSignedCert": tls.SelfSignedCert,
+    "tls:index/certRequest:CertRequest": tls.CertRequest,
+    "tls:index/locallySignedCert:LocallySignedCert": tls.LocallySignedCert,
+    "random:index/randomPassword:RandomPassword": random.RandomPassword,
+    "random:index/randomString:RandomString": random.RandomString,
+    "random:index/randomBytes:RandomBytes": random.RandomBytes,
+    "pulumi:providers:kubernetes": k8s.Provider,
+    "kubernetes:helm.sh/v3:Release": k8s.helm.v3.Release,
+    "command:local:Command": command.local.Command,
 };
 
 class FloorComponent extends pulumi.ComponentResource {

@@ -5,6 +5,7 @@ import * as path from "path";
 import { collectArtefacts, registerArtefact, resetArtefacts } from "../lib/artefacts";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_DIR } from "./helpers";
+import { run as runTool } from "./validators";
 
 /** The offline render as users run it: `npm run render -- <stack>`, a real child process. */
 function render(...args: string[]) {
@@ -28,11 +29,15 @@ describe("npm run render", () => {
         for (const vm of ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"]) {
             expect(result.stdout).toContain(`└─ ${vm}-vm (proxmoxve:index/vmLegacy:VmLegacy)  `);
         }
-        expect(result.stdout).toContain("44 resources, 6 artefacts");
+        expect(result.stdout).toContain("44 resources, 8 artefacts");
     });
 
     it("writes the resource list, outputs, graph, tree and user-data", () => {
-        expect(fs.readdirSync(out).sort()).toEqual(["cloud-init", "graph.mmd", "outputs.json", "resources.json", "tree.txt"]);
+        expect(fs.readdirSync(out).sort()).toEqual(["cloud-init", "graph.mmd", "haproxy", "outputs.json", "resources.json", "tree.txt", "vault"]);
+        expect(fs.readdirSync(path.join(out, "haproxy"))).toEqual(["prod.cfg"]);
+        expect(fs.readdirSync(path.join(out, "vault"))).toEqual(["policy-prod.hcl"]);
+        const checked = runTool("haproxy", ["-c", "-f", path.join(out, "haproxy", "prod.cfg")]);
+        expect([checked.status, checked.output]).toEqual([0, "Configuration file is valid\n"]);
         expect(fs.readdirSync(path.join(out, "cloud-init")).sort()).toEqual(
             ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"].map((n) => `${n}.user-data.yaml`),
         );
@@ -50,9 +55,23 @@ describe("npm run render", () => {
     });
 
     it("masks secrets everywhere it writes", () => {
-        const written = ["resources.json", "outputs.json", "tree.txt"].map((f) => fs.readFileSync(path.join(out, f), "utf8")).join("\n");
+        const written = ["resources.json", "outputs.json", "tree.txt", "cloud-init/k8s-prod-cp-1.user-data.yaml"].map((f) => fs.readFileSync(path.join(out, f), "utf8")).join("\n");
         expect(written).toContain('"apiToken": "[secret]"');
+        expect(written).toContain('"kubeconfig": "<computed>"');
+        expect(written).toContain("/etc/kubernetes/pki-seed/ca.key\n    content: |\n      <redacted: secret>\n");
         expect(written).not.toContain("render@pve!offline");
+        expect(written).not.toContain("BEGIN");
+    });
+
+    it("writes Talos machine configs, redacted, for the dev stack", () => {
+        const dev = render("dev");
+        expect(dev.status).toBe(0);
+        const talos = path.join(PROJECT_DIR, "out", "dev", "talos");
+        expect(fs.readdirSync(talos).sort()).toEqual(["k8s-dev-worker-1.machine-config.yaml", "k8s-dev.machine-config.yaml"]);
+        const config = fs.readFileSync(path.join(talos, "k8s-dev.machine-config.yaml"), "utf8");
+        expect(config).toContain("  token: '<redacted: secret>'\n");
+        expect(config).toContain("    endpoint: https://192.168.1.12:6443\n");
+        expect(config).not.toContain("BEGIN");
     });
 
     it("exits non-zero with the validation report on bad input, writing nothing", () => {

@@ -57,7 +57,7 @@ export interface NodeOptions {
     readonly role: "control-plane" | "worker" | "load-balancer";
     readonly image: ImageSpec;
     readonly bootstrap?: { readonly content: pulumi.Input<BootstrapContent>; readonly redacted: BootstrapContent };
-    readonly rawUserData?: { readonly content: pulumi.Input<string>; readonly redacted: string };
+    readonly rawUserData?: { readonly content: pulumi.Input<string>; readonly redacted: string; readonly artefactPath: string };
     readonly cloudInitType?: "nocloud";
 }
 

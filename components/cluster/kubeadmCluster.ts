@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { REDACTED } from "../../lib/artefacts";
+import { REDACTED, registerArtefact } from "../../lib/artefacts";
 import { haproxyConfig } from "../../lib/haproxy";
 import { cloudImage } from "../../lib/images";
 import { discoveryTokenCaCertHash, KubeadmNodeSpec, kubeadmNodeBootstrap, KubeadmPki } from "../../lib/kubeadm";
@@ -72,8 +72,10 @@ export class KubeadmCluster extends pulumi.ComponentResource implements ClusterA
 
         const nodes: Record<string, ProxmoxVm> = {};
         if (lb) {
+            const config = haproxyConfig(args.controlPlanes.map((vm) => ({ name: vm.name, address: staticIp(vm) })));
+            registerArtefact(`haproxy/${cluster.name}.cfg`, config);
             const haproxy = {
-                files: [{ path: "/etc/haproxy/haproxy.cfg", content: haproxyConfig(args.controlPlanes.map((vm) => ({ name: vm.name, address: staticIp(vm) }))), permissions: "0644", owner: "root:root", defer: true }],
+                files: [{ path: "/etc/haproxy/haproxy.cfg", content: config, permissions: "0644", owner: "root:root", defer: true }],
                 packages: ["haproxy"],
                 runcmd: [["systemctl", "enable", "haproxy"], ["systemctl", "restart", "haproxy"]],
             };

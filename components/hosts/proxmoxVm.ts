@@ -37,7 +37,7 @@ export interface ProxmoxVmArgs {
      * User-data that is not cloud-config (a Talos machine config), replacing the base user-data,
      * with its redacted copy for the render. Excludes `bootstrap`.
      */
-    readonly rawUserData?: { readonly content: pulumi.Input<string>; readonly redacted: string };
+    readonly rawUserData?: { readonly content: pulumi.Input<string>; readonly redacted: string; readonly artefactPath: string };
     /** The cloud-init datasource Proxmox presents; Talos reads `nocloud`. Default: Proxmox's own (configdrive2 for Linux). */
     readonly cloudInitType?: "nocloud";
 }
@@ -92,7 +92,7 @@ export class ProxmoxVm extends pulumi.ComponentResource {
         const passwordHash = password === undefined ? undefined : pulumi.secret(password).apply((p) => sha512Crypt(p, stableSalt("homelab", vm.name)));
         if (args.rawUserData) {
             this.userData = pulumi.output(args.rawUserData.content);
-            registerArtefact(userDataArtefactPath(vm.name), args.rawUserData.redacted);
+            registerArtefact(args.rawUserData.artefactPath, args.rawUserData.redacted);
         } else {
             this.userData = pulumi
                 .all([passwordHash, args.bootstrap?.content])
