@@ -21,6 +21,25 @@ export interface CloudInitFile {
     readonly defer?: boolean;
 }
 
+export interface KeyPairPem {
+    readonly certPem: string;
+    readonly keyPem: string;
+}
+
+/** What a distribution adds to a node's first boot: files and commands. */
+export interface NodeBootstrapContent {
+    readonly files: CloudInitFile[];
+    readonly runcmd: string[][];
+}
+
+/** A certificate (world-readable) and its key (root only) as `<dir>/<name>.crt` and `.key`. */
+export function keyPairFiles(dir: string, name: string, pair: KeyPairPem): CloudInitFile[] {
+    return [
+        { path: `${dir}/${name}.crt`, content: pair.certPem, permissions: "0644", owner: "root:root" },
+        { path: `${dir}/${name}.key`, content: pair.keyPem, permissions: "0600", owner: "root:root" },
+    ];
+}
+
 export interface UserDataSpec {
     readonly hostname: string;
     readonly domain?: string;

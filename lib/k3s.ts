@@ -1,5 +1,5 @@
 import * as yaml from "js-yaml";
-import type { CloudInitFile } from "./cloudInit";
+import { CloudInitFile, KeyPairPem, keyPairFiles, NodeBootstrapContent } from "./cloudInit";
 
 /**
  * K3s node bootstrap, as cloud-init files and commands. Pure: the cluster component calls it once
@@ -9,11 +9,6 @@ import type { CloudInitFile } from "./cloudInit";
 export const K3S_TLS_DIR = "/var/lib/rancher/k3s/server/tls";
 export const K3S_CONFIG = "/etc/rancher/k3s/config.yaml";
 export const K3S_INSTALLER = "/usr/local/sbin/k3s-install";
-
-export interface KeyPairPem {
-    readonly certPem: string;
-    readonly keyPem: string;
-}
 
 /** The CA material K3s reads from its tls folder before the first server's first start. */
 export interface K3sPki {
@@ -42,11 +37,6 @@ export interface K3sNodeSpec {
     readonly serviceCidr: string;
     /** Only on the first server. */
     readonly pki?: K3sPki;
-}
-
-export interface NodeBootstrapContent {
-    readonly files: CloudInitFile[];
-    readonly runcmd: string[][];
 }
 
 /** The installer every node runs: fetches the pinned version's own install.sh, retrying while the network comes up. */
@@ -94,10 +84,7 @@ export function k3sNodeBootstrap(spec: K3sNodeSpec): NodeBootstrapContent {
         { path: K3S_INSTALLER, content: k3sInstallerScript(spec.installScriptUrl, spec.version), permissions: "0755", owner: "root:root" },
     ];
     if (spec.pki) {
-        const pair = (name: string, p: KeyPairPem): CloudInitFile[] => [
-            { path: `${K3S_TLS_DIR}/${name}.crt`, content: p.certPem, permissions: "0644", owner: "root:root" },
-            { path: `${K3S_TLS_DIR}/${name}.key`, content: p.keyPem, permissions: "0600", owner: "root:root" },
-        ];
+        const pair = (name: string, p: KeyPairPem) => keyPairFiles(K3S_TLS_DIR, name, p);
         files.push(
             ...pair("server-ca", spec.pki.serverCa),
             ...pair("client-ca", spec.pki.clientCa),

@@ -1,7 +1,6 @@
 import { createHash, X509Certificate } from "crypto";
 import * as yaml from "js-yaml";
-import type { CloudInitFile } from "./cloudInit";
-import type { KeyPairPem, NodeBootstrapContent } from "./k3s";
+import { CloudInitFile, KeyPairPem, keyPairFiles, NodeBootstrapContent } from "./cloudInit";
 
 /**
  * kubeadm HA bootstrap (config API kubeadm.k8s.io/v1beta4), as cloud-init files and commands.
@@ -172,10 +171,7 @@ export function kubeadmNodeBootstrap(spec: KubeadmNodeSpec): NodeBootstrapConten
             : { path: JOIN_CONFIG, content: joinConfiguration(spec), permissions: "0600", owner: "root:root" },
     ];
     if (spec.pki) {
-        const pair = (name: string, p: KeyPairPem): CloudInitFile[] => [
-            { path: `${PKI_SEED_DIR}/${name}.crt`, content: p.certPem, permissions: "0644", owner: "root:root" },
-            { path: `${PKI_SEED_DIR}/${name}.key`, content: p.keyPem, permissions: "0600", owner: "root:root" },
-        ];
+        const pair = (name: string, p: KeyPairPem) => keyPairFiles(PKI_SEED_DIR, name, p);
         files.push(
             ...pair("ca", spec.pki.ca),
             ...pair("front-proxy-ca", spec.pki.frontProxyCa),

@@ -1,5 +1,5 @@
 import * as yaml from "js-yaml";
-import type { KeyPairPem } from "./k3s";
+import type { KeyPairPem } from "./cloudInit";
 
 /**
  * Talos machine configuration (v1alpha1) and talosconfig, generated in the program. Talos reads the
@@ -44,7 +44,13 @@ export interface TalosNodeSpec {
 
 const encode = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
-/** Fields Talos requires of every v1alpha1 machine config, and those only control planes carry. */
+/**
+ * Fields every v1alpha1 machine config needs, and those only control planes carry. Talos's own
+ * checks (siderolabs/talos pkg/machinery/config/types/v1alpha1/v1alpha1_validation.go) require the
+ * endpoint, `persist: true`, `machine.ca` with its key on control planes and without it on workers,
+ * no `cluster.ca` key and no `etcd` section on workers; the tokens and cluster secrets are what
+ * nodes need to join and to talk to each other.
+ */
 export const TALOS_REQUIRED_FIELDS = {
     all: ["version", "machine.type", "machine.token", "machine.ca.crt", "machine.install.disk", "cluster.id", "cluster.secret", "cluster.controlPlane.endpoint", "cluster.clusterName", "cluster.token", "cluster.ca.crt", "cluster.network.podSubnets", "cluster.network.serviceSubnets"],
     controlplane: ["machine.ca.key", "cluster.ca.key", "cluster.aggregatorCA.crt", "cluster.aggregatorCA.key", "cluster.serviceAccount.key", "cluster.etcd.ca.crt", "cluster.etcd.ca.key", "cluster.secretboxEncryptionSecret"],

@@ -10,21 +10,35 @@ import { readStackConfig } from "./stackConfig";
  * stack's config and placeholder secrets, and writes what it would create to out/<stack>/.
  * This is program evaluation, not a provider diff: it needs no credentials and no network.
  */
-async function main(): Promise<number> {
-    const args = process.argv.slice(2);
+export interface CliOutput {
+    readonly out: (text: string) => void;
+    readonly err: (text: string) => void;
+}
+
+/** The CLI, callable in-process: returns the exit code. */
+export async function renderCli(argv: readonly string[], io: CliOutput): Promise<number> {
+    const args = [...argv];
     const dirFlag = args.indexOf("--project-dir");
     const projectDir = dirFlag >= 0 ? path.resolve(args.splice(dirFlag, 2)[1] ?? ".") : path.resolve(__dirname, "..");
     const stack = args[0];
     if (!stack) {
         const stacks = fs.readdirSync(projectDir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter(Boolean);
-        process.stderr.write(`usage: npm run render -- <stack> [--project-dir DIR]   (stacks: ${stacks.join(", ")})\n`);
+        io.err(`usage: npm run render -- <stack> [--project-dir DIR]   (stacks: ${stacks.join(", ")})\n`);
         return 2;
     }
     const started = process.hrtime.bigint();
-    const { config, secretKeys } = readStackConfig(projectDir, stack);
+    let stackConfig: ReturnType<typeof readStackConfig>;
+    try {
+        stackConfig = readStackConfig(projectDir, stack);
+    } catch (err) {
+        // Input problems are for the user; a stack trace would bury them.
+        io.err(`${err instanceof Error ? err.message : String(err)}\n`);
+        return 1;
+    }
+    const { config, secretKeys } = stackConfig;
     const run = await runProgram({ stack, config, secretKeys, preview: true, prepare: () => preparePlatform(projectDir) });
     if (run.error) {
-        process.stderr.write(`${run.error.message}\n`);
+        io.err(`${run.error.message}\n`);
         return 1;
     }
     const outDir = path.join(projectDir, "out", stack);
@@ -41,18 +55,19 @@ async function main(): Promise<number> {
         fs.writeFileSync(file, artefact.content);
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    process.stdout.write(`${tree}\n\n`);
-    process.stdout.write(`${run.resources.length} resources, ${run.artefacts.length} artefacts, rendered in ${ms.toFixed(0)} ms\n`);
-    process.stdout.write(`wrote out/${stack}/: tree.txt resources.json outputs.json graph.mmd${run.artefacts.length ? " " + [...new Set(run.artefacts.map((a) => a.path.split("/")[0] + "/"))].join(" ") : ""}\n`);
-    process.stdout.write("Offline program evaluation with placeholder secrets: provider-computed values show as <computed>; this is not a provider diff.\n");
+    io.out(`${tree}\n\n`);
+    io.out(`${run.resources.length} resources, ${run.artefacts.length} artefacts, rendered in ${ms.toFixed(0)} ms\n`);
+    io.out(`wrote out/${stack}/: tree.txt resources.json outputs.json graph.mmd${run.artefacts.length ? " " + [...new Set(run.artefacts.map((a) => a.path.split("/")[0] + "/"))].join(" ") : ""}\n`);
+    io.out("Offline program evaluation with placeholder secrets: provider-computed values show as <computed>; this is not a provider diff.\n");
     return 0;
 }
 
-main().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-        // Input problems are for the user; a stack trace would bury them.
-        process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-        process.exit(1);
-    },
-);
+if (require.main === module) {
+    renderCli(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }).then(
+        (code) => process.exit(code),
+        (err: unknown) => {
+            process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+            process.exit(1);
+        },
+    );
+}

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as yaml from "js-yaml";
 import { preparePlatform } from "../program";
 import { ProgramRun, runProgram } from "../render/harness";
 import { realisticMocks } from "./mocks";
@@ -93,6 +94,26 @@ export function runStack(options: StackRunOptions): Promise<ProgramRun> {
 
 export function registeredExceptStack(run: ProgramRun): string[] {
     return run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => `${r.type}::${r.name}`);
+}
+
+/** A node's user-data snippet as uploaded (unmasked). */
+export function snippetOf(run: ProgramRun, vm: string): string {
+    return (byName(run, `${vm}-user-data`).rawInputs.sourceRaw as { data: string }).data;
+}
+
+export interface CloudConfig {
+    readonly packages?: string[];
+    readonly write_files: { path: string; content: string; permissions: string; defer?: boolean }[];
+    readonly runcmd: string[][];
+}
+
+export function cloudConfigOf(run: ProgramRun, vm: string): CloudConfig {
+    return yaml.load(snippetOf(run, vm)) as CloudConfig;
+}
+
+/** The content cloud-init writes at `path`; undefined when it writes nothing there. */
+export function writtenFile(config: CloudConfig, path: string): string | undefined {
+    return config.write_files.find((f) => f.path === path)?.content;
 }
 
 export function byName(run: ProgramRun, name: string) {

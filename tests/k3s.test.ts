@@ -5,21 +5,17 @@ import { ReadinessTarget } from "../lib/readiness";
 import { preparePlatform } from "../program";
 import { ProgramRun, runProgram } from "../render/harness";
 import { readStackConfig } from "../render/stackConfig";
-import { baseConfig, byName, makeProject, PROJECT_DIR, vmYaml } from "./helpers";
+import { baseConfig, byName, CloudConfig, cloudConfigOf, makeProject, PROJECT_DIR, vmYaml, writtenFile } from "./helpers";
 import { realisticMocks } from "./mocks";
 import { cloudInitSchema, requireTool, run as runTool } from "./validators";
 
-type UserData = { write_files: { path: string; content: string; permissions: string }[]; runcmd: string[][] };
-
-function userData(run: ProgramRun, vm: string): UserData {
-    return yaml.load((byName(run, `${vm}-user-data`).rawInputs.sourceRaw as { data: string }).data) as UserData;
-}
-function file(data: UserData, path: string): string {
-    const found = data.write_files.find((f) => f.path === path);
-    if (!found) {
+const userData = cloudConfigOf;
+function file(data: CloudConfig, path: string): string {
+    const found = writtenFile(data, path);
+    if (found === undefined) {
         throw new Error(`no ${path} in user-data`);
     }
-    return found.content;
+    return found;
 }
 
 describe("the tools stack's K3s clusters", () => {

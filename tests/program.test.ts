@@ -5,7 +5,7 @@ import { sha512Crypt, stableSalt } from "../lib/shaCrypt";
 import { ProgramRun, SECRET_MASK } from "../render/harness";
 import { stackRun } from "./stackRuns";
 import { cloudInitSchema } from "./validators";
-import { baseConfig, byName, FIXTURE_NODES, FIXTURES, makeProject, registeredExceptStack, reportLines, runStack } from "./helpers";
+import { baseConfig, byName, snippetOf, FIXTURE_NODES, FIXTURES, makeProject, registeredExceptStack, reportLines, runStack } from "./helpers";
 
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";
 const SNIPPET = "proxmoxve:index/fileLegacy:FileLegacy";
@@ -177,12 +177,12 @@ describe("the dev stack", () => {
             "k8s-dev": { vmId: 0, node: "node03", ipv4: "192.168.1.12", cluster: "dev", role: "control-plane" },
             "k8s-dev-worker-1": { vmId: 0, node: "node03", ipv4: "192.168.1.23", cluster: "dev", role: "worker" },
         });
-        expect(run.outputs.clusters).toEqual({ dev: { endpoint: "https://192.168.1.12:6443", kubeconfig: SECRET_MASK } });
+        expect(run.outputs.clusters).toEqual({ dev: { endpoint: "https://192.168.1.12:6443", kubeconfig: SECRET_MASK, vaultPath: null } });
     });
 });
 
 function snippetData(run: ProgramRun): [string, string][] {
-    return run.resources.filter((r) => r.type === SNIPPET).map((r) => [r.name, (r.rawInputs.sourceRaw as { data: string }).data]);
+    return run.resources.filter((r) => r.type === SNIPPET).map((r) => [r.name, snippetOf(run, r.name.replace(/-user-data$/, ""))]);
 }
 
 describe("generated user-data", () => {

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { collectArtefacts, registerArtefact, resetArtefacts } from "../lib/artefacts";
 import * as pulumi from "@pulumi/pulumi";
+import { renderCli } from "../render/cli";
 import { PROJECT_DIR } from "./helpers";
 import { run as runTool } from "./validators";
 
@@ -14,6 +15,14 @@ function render(...args: string[]) {
         encoding: "utf8",
         env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_ACCESS_TOKEN: undefined },
     });
+}
+
+/** The same CLI in-process, for cases that need no real process (it takes seconds to start one). */
+async function renderInProcess(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = "";
+    let err = "";
+    const code = await renderCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
+    return { code, out, err };
 }
 
 describe("npm run render", () => {
@@ -63,9 +72,9 @@ describe("npm run render", () => {
         expect(written).not.toContain("BEGIN");
     });
 
-    it("writes Talos machine configs, redacted, for the dev stack", () => {
-        const dev = render("dev");
-        expect(dev.status).toBe(0);
+    it("writes Talos machine configs, redacted, for the dev stack", async () => {
+        const dev = await renderInProcess("dev");
+        expect([dev.code, dev.err]).toEqual([0, ""]);
         const talos = path.join(PROJECT_DIR, "out", "dev", "talos");
         expect(fs.readdirSync(talos).sort()).toEqual(["k8s-dev-worker-1.machine-config.yaml", "k8s-dev.machine-config.yaml"]);
         const config = fs.readFileSync(path.join(talos, "k8s-dev.machine-config.yaml"), "utf8");
@@ -90,16 +99,14 @@ describe("npm run render", () => {
         expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
     });
 
-    it("names a stack file it cannot find", () => {
-        const bad = render("nosuchstack");
-        expect(bad.status).toBe(1);
-        expect(bad.stderr).toBe(`no stack file Pulumi.nosuchstack.yaml in ${PROJECT_DIR}\n`);
+    it("names a stack file it cannot find", async () => {
+        const bad = await renderInProcess("nosuchstack");
+        expect([bad.code, bad.err]).toEqual([1, `no stack file Pulumi.nosuchstack.yaml in ${PROJECT_DIR}\n`]);
     });
 
-    it("says how to call it without a stack", () => {
-        const usage = render();
-        expect(usage.status).toBe(2);
-        expect(usage.stderr).toBe("usage: npm run render -- <stack> [--project-dir DIR]   (stacks: dev, prod, tools)\n");
+    it("says how to call it without a stack", async () => {
+        const usage = await renderInProcess();
+        expect([usage.code, usage.err]).toEqual([2, "usage: npm run render -- <stack> [--project-dir DIR]   (stacks: dev, prod, tools)\n"]);
     });
 });
 

@@ -7,11 +7,11 @@ import * as yaml from "js-yaml";
 import { talosSchematicId } from "../lib/images";
 import { TALOS_BOOTSTRAP_SCRIPT, TALOS_REQUIRED_FIELDS } from "../lib/talos";
 import { ProgramRun } from "../render/harness";
-import { byName } from "./helpers";
+import { byName, snippetOf } from "./helpers";
 import { stackRun } from "./stackRuns";
 import { requireTool, run as runTool } from "./validators";
 
-const machineConfig = (run: ProgramRun, vm: string) => (byName(run, `${vm}-user-data`).rawInputs.sourceRaw as { data: string }).data;
+const machineConfig = snippetOf;
 const unb64 = (text: string) => Buffer.from(text, "base64").toString("utf8");
 
 function at(doc: unknown, dotted: string): unknown {
