@@ -157,6 +157,7 @@ done
 `;
 
 export function kubeadmNodeBootstrap(spec: KubeadmNodeSpec): NodeBootstrapContent {
+    // The render's redacted copy passes a "<redacted: …>" placeholder instead of a token.
     if (!BOOTSTRAP_TOKEN.test(spec.bootstrapToken) && !spec.bootstrapToken.startsWith("<")) {
         throw new Error(`kubeadm node ${spec.nodeName}: bootstrap token must match [a-z0-9]{6}.[a-z0-9]{16}`);
     }

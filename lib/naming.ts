@@ -13,10 +13,6 @@ export function userDataFileName(vmName: string): string {
     return `${vmName}-user-data.yaml`;
 }
 
-export function cloudImageResourceName(nodeName: string): string {
-    return `cloud-image-${nodeName}`;
-}
-
 /** Offline-render artefact path of a VM's user-data. */
 export function userDataArtefactPath(vmName: string): string {
     return `cloud-init/${vmName}.user-data.yaml`;

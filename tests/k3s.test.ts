@@ -1,6 +1,6 @@
 import { X509Certificate, createPrivateKey } from "crypto";
 import * as yaml from "js-yaml";
-import { k3sInstallerScript } from "../lib/k3s";
+import { k3sInstallerScript, k3sNodeBootstrap } from "../lib/k3s";
 import { ReadinessTarget } from "../lib/readiness";
 import { preparePlatform } from "../program";
 import { ProgramRun, runProgram } from "../render/harness";
@@ -158,6 +158,19 @@ describe("the tools stack's K3s clusters", () => {
         const result = runTool("shellcheck", ["-s", "sh", "-"], k3sInstallerScript("https://example.invalid/install.sh", "v1.34.1+k3s1"));
         expect(result.output).toBe("");
         expect(result.status).toBe(0);
+    });
+});
+
+describe("the K3s node files", () => {
+    const base = { version: "v1.34.1+k3s1", installScriptUrl: "https://x/install.sh", nodeName: "n", nodeIp: "10.0.0.5", token: "t", tlsSans: [], podCidr: "10.42.0.0/16", serviceCidr: "10.43.0.0/16" };
+    const pair = { certPem: "c", keyPem: "k" };
+    const pki = { serverCa: pair, clientCa: pair, requestHeaderCa: pair, etcdPeerCa: pair, etcdServerCa: pair, serviceKeyPem: "s" };
+    it("put the CAs on the first server only", () => {
+        expect(() => k3sNodeBootstrap({ ...base, role: "server", serverUrl: "https://10.0.0.4:6443", pki })).toThrow("k3s node n: the CAs go on the first server, and only there");
+        expect(() => k3sNodeBootstrap({ ...base, role: "init" })).toThrow("k3s node n: the CAs go on the first server, and only there");
+    });
+    it("need the first server's URL to join", () => {
+        expect(() => k3sNodeBootstrap({ ...base, role: "agent" })).toThrow("k3s node n: a joining node needs the first server's URL");
     });
 });
 

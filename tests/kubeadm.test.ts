@@ -1,6 +1,6 @@
 import { X509Certificate, createPrivateKey, createPublicKey } from "crypto";
 import * as yaml from "js-yaml";
-import { BOOTSTRAP_SCRIPT_CONTENT, discoveryTokenCaCertHash, prepareScript } from "../lib/kubeadm";
+import { BOOTSTRAP_SCRIPT_CONTENT, discoveryTokenCaCertHash, joinConfiguration, kubeadmNodeBootstrap, prepareScript } from "../lib/kubeadm";
 import { ProgramRun } from "../render/harness";
 import { byName, cloudConfigOf, writtenFile } from "./helpers";
 import { issueCa } from "./openssl";
@@ -23,6 +23,24 @@ describe("the kubeadm discovery hash", () => {
         const ca = issueCa(cn).certPem;
         expect(discoveryTokenCaCertHash(ca)).toBe(opensslDiscoveryHash(ca));
         expect(discoveryTokenCaCertHash(ca)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    });
+});
+
+describe("the kubeadm node files", () => {
+    const base = {
+        clusterName: "c", kubernetesVersion: "v1.34.1", nodeName: "w", nodeIp: "10.0.0.5", controlPlaneEndpoint: "10.0.0.4:6443",
+        certSans: [], podSubnet: "10.244.0.0/16", serviceSubnet: "10.96.0.0/12", caCertHash: "sha256:00",
+    };
+    it("refuse a malformed bootstrap token", () => {
+        expect(() => kubeadmNodeBootstrap({ ...base, role: "worker", bootstrapToken: "ABCDEF.0123456789abcdef" })).toThrow("kubeadm node w: bootstrap token must match [a-z0-9]{6}.[a-z0-9]{16}");
+    });
+    it("refuse CA material on a worker, and a control plane without it", () => {
+        const pki = { ca: { certPem: "c", keyPem: "k" }, frontProxyCa: { certPem: "c", keyPem: "k" }, etcdCa: { certPem: "c", keyPem: "k" }, saKeyPem: "s", saPubPem: "p" };
+        expect(() => kubeadmNodeBootstrap({ ...base, role: "worker", bootstrapToken: "abcdef.0123456789abcdef", pki })).toThrow("kubeadm node w: the CAs go on every control plane, and only there");
+        expect(() => kubeadmNodeBootstrap({ ...base, role: "control-plane", bootstrapToken: "abcdef.0123456789abcdef" })).toThrow("kubeadm node w: the CAs go on every control plane, and only there");
+    });
+    it("refuse a join without the CA hash", () => {
+        expect(() => joinConfiguration({ ...base, caCertHash: undefined, role: "worker", bootstrapToken: "abcdef.0123456789abcdef" })).toThrow("kubeadm node w: a join needs the CA certificate hash");
     });
 });
 
