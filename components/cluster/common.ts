@@ -53,6 +53,14 @@ export function staticIp(vm: VmDefinition): string {
     return vm.ipv4.address;
 }
 
+/** Every node of a cluster with its distribution-specific role: the first control plane, the others, the workers. */
+export function nodeRoles<R>(args: ClusterArgs, roles: { readonly first: R; readonly controlPlane: R; readonly worker: R }): [VmDefinition, R][] {
+    return [
+        ...args.controlPlanes.map((vm, i): [VmDefinition, R] => [vm, i === 0 ? roles.first : roles.controlPlane]),
+        ...args.workers.map((vm): [VmDefinition, R] => [vm, roles.worker]),
+    ];
+}
+
 export interface NodeOptions {
     readonly role: "control-plane" | "worker" | "load-balancer";
     readonly image: ImageSpec;

@@ -8,7 +8,7 @@ import type { VmDefinition } from "../../lib/vmDefinition";
 import { versions } from "../../versions";
 import type { ProxmoxVm } from "../hosts/proxmoxVm";
 import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../pki/certificateAuthority";
-import { ClusterAccess, ClusterArgs, clusterAccess, createNode, placeholderPair, requireValid, staticIp } from "./common";
+import { ClusterAccess, ClusterArgs, clusterAccess, createNode, nodeRoles, placeholderPair, requireValid, staticIp } from "./common";
 
 /**
  * A K3s cluster: the first server starts with `cluster-init` and CAs the program generated,
@@ -72,12 +72,7 @@ export class K3sCluster extends pulumi.ComponentResource implements ClusterAcces
         };
 
         const nodes: Record<string, ProxmoxVm> = {};
-        const members: [VmDefinition, K3sNodeSpec["role"]][] = [
-            [first, "init"],
-            ...args.controlPlanes.slice(1).map((vm): [VmDefinition, K3sNodeSpec["role"]] => [vm, "server"]),
-            ...args.workers.map((vm): [VmDefinition, K3sNodeSpec["role"]] => [vm, "agent"]),
-        ];
-        for (const [vm, role] of members) {
+        for (const [vm, role] of nodeRoles<K3sNodeSpec["role"]>(args, { first: "init", controlPlane: "server", worker: "agent" })) {
             const base = spec(vm, role);
             const content = pulumi
                 .all([pulumi.secret(token.result), role === "init" ? realPki : undefined])

@@ -9,7 +9,7 @@ import type { VmDefinition } from "../../lib/vmDefinition";
 import { versions } from "../../versions";
 import type { ProxmoxVm } from "../hosts/proxmoxVm";
 import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../pki/certificateAuthority";
-import { ClusterAccess, ClusterArgs, clusterAccess, createNode, placeholderPair, requireValid, staticIp } from "./common";
+import { ClusterAccess, ClusterArgs, clusterAccess, createNode, nodeRoles, placeholderPair, requireValid, staticIp } from "./common";
 
 /**
  * kubeadm HA: an HAProxy VM in front of the control planes, CAs pre-placed on every control plane
@@ -81,12 +81,7 @@ export class KubeadmCluster extends pulumi.ComponentResource implements ClusterA
             };
             nodes[lb.name] = createNode(this, args, lb, { role: "load-balancer", image, bootstrap: { content: haproxy, redacted: haproxy } });
         }
-        const members: [VmDefinition, KubeadmNodeSpec["role"]][] = [
-            [first, "init"],
-            ...args.controlPlanes.slice(1).map((vm): [VmDefinition, KubeadmNodeSpec["role"]] => [vm, "control-plane"]),
-            ...args.workers.map((vm): [VmDefinition, KubeadmNodeSpec["role"]] => [vm, "worker"]),
-        ];
-        for (const [vm, role] of members) {
+        for (const [vm, role] of nodeRoles<KubeadmNodeSpec["role"]>(args, { first: "init", controlPlane: "control-plane", worker: "worker" })) {
             const base = spec(vm, role);
             const withPki = role !== "worker";
             const content = pulumi

@@ -9,7 +9,7 @@ import { renderTalosconfig, TALOS_BOOTSTRAP_SCRIPT, talosMachineConfig, TalosNod
 import type { VmDefinition } from "../../lib/vmDefinition";
 import type { ProxmoxVm } from "../hosts/proxmoxVm";
 import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../pki/certificateAuthority";
-import { ClusterAccess, ClusterArgs, clusterAccess, createNode, placeholderPair, requireValid, staticIp } from "./common";
+import { ClusterAccess, ClusterArgs, clusterAccess, createNode, nodeRoles, placeholderPair, requireValid, staticIp } from "./common";
 
 /**
  * Talos on the nocloud image from the Image Factory: machine configs generated in the program and
@@ -82,11 +82,7 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
         });
 
         const nodes: Record<string, ProxmoxVm> = {};
-        const members: [VmDefinition, TalosNodeSpec["type"]][] = [
-            ...args.controlPlanes.map((vm): [VmDefinition, TalosNodeSpec["type"]] => [vm, "controlplane"]),
-            ...args.workers.map((vm): [VmDefinition, TalosNodeSpec["type"]] => [vm, "worker"]),
-        ];
-        for (const [vm, type] of members) {
+        for (const [vm, type] of nodeRoles<TalosNodeSpec["type"]>(args, { first: "controlplane", controlPlane: "controlplane", worker: "worker" })) {
             const node = spec(vm, type);
             nodes[vm.name] = createNode(this, args, vm, {
                 role: type === "controlplane" ? "control-plane" : "worker",
