@@ -106,7 +106,16 @@ async function buildPlatform({ config, fleet }: LoadedPlatform, options: Platfor
     return {
         hosts: hostSummary(fleet, created),
         clusters: Object.fromEntries(
-            Object.entries(clusters).map(([name, c]) => [name, { endpoint: c.endpoint, kubeconfig: c.kubeconfig, vaultPath: vaultPaths[name] ?? null }]),
+            Object.entries(clusters).map(([name, c]) => [
+                name,
+                {
+                    endpoint: c.endpoint,
+                    kubeconfig: c.kubeconfig,
+                    vaultPath: vaultPaths[name] ?? null,
+                    // Talos only: what `talosctl` needs to reach the nodes (a secret).
+                    ...(c instanceof TalosCluster ? { talosconfig: c.talosconfig } : {}),
+                },
+            ]),
         ),
     };
 }

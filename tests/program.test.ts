@@ -177,7 +177,7 @@ describe("the dev stack", () => {
             "k8s-dev": { vmId: 0, node: "node03", ipv4: "192.168.1.12", cluster: "dev", role: "control-plane" },
             "k8s-dev-worker-1": { vmId: 0, node: "node03", ipv4: "192.168.1.23", cluster: "dev", role: "worker" },
         });
-        expect(run.outputs.clusters).toEqual({ dev: { endpoint: "https://192.168.1.12:6443", kubeconfig: SECRET_MASK, vaultPath: null } });
+        expect(run.outputs.clusters).toEqual({ dev: { endpoint: "https://192.168.1.12:6443", kubeconfig: SECRET_MASK, vaultPath: null, talosconfig: SECRET_MASK } });
     });
 });
 

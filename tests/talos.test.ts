@@ -125,7 +125,8 @@ describe("the dev stack's Talos cluster", () => {
         const { waits } = await stackRun("dev");
         expect(waits.map((w) => [w.clusterName, w.endpoint])).toEqual([["dev", "https://192.168.1.12:6443"]]);
         expect(waits[0].caCertPem).toBe(unb64(at(yaml.load(machineConfig(run, "k8s-dev")), "cluster.ca.crt") as string));
-        expect(run.outputSecretPaths).toEqual(["clusters.dev.kubeconfig"]);
+        expect(run.outputSecretPaths.sort()).toEqual(["clusters.dev.kubeconfig", "clusters.dev.talosconfig"]);
+        expect((run.rawOutputs.clusters as Record<string, { talosconfig: string }>).dev.talosconfig).toBe((byName(run, "dev-bootstrap").rawInputs.environment as Record<string, string>).TALOSCONFIG_DATA);
     });
 });
 
