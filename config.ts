@@ -91,12 +91,13 @@ export const CONFIG_KEYS = {
     vault: {
         required: false,
         secret: false,
-        description: "Vault that receives each cluster's kubeconfig (KV v2): address, mount, skipTlsVerify; empty means no Vault writes",
+        description: "Vault that receives each cluster's kubeconfig (KV v2): address (or fromStack), mount, skipTlsVerify; empty means no Vault writes",
         default: {},
         spec: {
             kind: "object",
             fields: {
                 address: { spec: s("Vault address", { pattern: /^https?:\/\/[^/]+\/?$/, patternHint: "a URL like https://vault.home.arpa:8200" }) },
+                fromStack: { spec: s("Read address and mount from this stack's `vault` output, like organization/homelab/tools", { pattern: /^[^/\s]+\/[^/\s]+\/[^/\s]+$/, patternHint: "a stack like organization/homelab/tools" }) },
                 mount: { spec: s("KV v2 mount"), default: "homelab" },
                 skipTlsVerify: { spec: { kind: "boolean", description: "Skip TLS verification of Vault" }, default: false },
             },
@@ -250,8 +251,14 @@ export interface PlatformConfig {
     readonly protectVms: boolean;
     readonly vmsDir: string;
     readonly cloudImage: { readonly url: string; readonly fileName: string; readonly checksum?: string; readonly checksumAlgorithm?: string };
-    /** Undefined when no Vault is configured. */
-    readonly vault?: { readonly address: string; readonly mount: string; readonly skipTlsVerify: boolean; readonly token: pulumi.Output<string> };
+    /** Undefined when no Vault is configured. Exactly one of address and fromStack is set. */
+    readonly vault?: {
+        readonly address?: string;
+        readonly fromStack?: string;
+        readonly mount: string;
+        readonly skipTlsVerify: boolean;
+        readonly token: pulumi.Output<string>;
+    };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -330,9 +337,12 @@ export function readPlatformConfig(issues: IssueCollector): PlatformConfig | und
             values[key] = value;
         }
     }
-    const vault = values.vault as { address?: string } | undefined;
-    if (vault?.address && !values.vaultToken && !issues.issues.some((i) => i.path === `${NAMESPACE}:vaultToken`)) {
-        report(`${NAMESPACE}:vaultToken`, `is required with ${NAMESPACE}:vault.address; set it with \`pulumi config set --secret ${NAMESPACE}:vaultToken <token>\``);
+    const vault = values.vault as { address?: string; fromStack?: string } | undefined;
+    if (vault?.address && vault.fromStack) {
+        report(`${NAMESPACE}:vault`, "address and fromStack exclude each other: set the address here, or read it from that stack");
+    }
+    if ((vault?.address || vault?.fromStack) && !values.vaultToken && !issues.issues.some((i) => i.path === `${NAMESPACE}:vaultToken`)) {
+        report(`${NAMESPACE}:vaultToken`, `is required with ${NAMESPACE}:vault; set it with \`pulumi config set --secret ${NAMESPACE}:vaultToken <token>\``);
     }
     const image = values.cloudImage as { url?: string; fileName?: string } | undefined;
     if (image && (image.url === undefined) !== (image.fileName === undefined)) {
@@ -388,9 +398,16 @@ function buildConfig(stack: string, file: string, v: Raw): PlatformConfig {
         protectVms: v.protectVms,
         vmsDir: v.vmsDir,
         cloudImage: v.cloudImage?.url ? v.cloudImage : { ...versions.ubuntuCloudImage },
-        vault: v.vault?.address
-            ? { address: v.vault.address, mount: v.vault.mount ?? "homelab", skipTlsVerify: v.vault.skipTlsVerify ?? false, token: pulumi.secret(v.vaultToken as string) }
-            : undefined,
+        vault:
+            v.vault?.address || v.vault?.fromStack
+                ? {
+                      address: v.vault.address,
+                      fromStack: v.vault.fromStack,
+                      mount: v.vault.mount ?? "homelab",
+                      skipTlsVerify: v.vault.skipTlsVerify ?? false,
+                      token: pulumi.secret(v.vaultToken as string),
+                  }
+                : undefined,
     };
 }
 

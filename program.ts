@@ -96,15 +96,26 @@ async function buildPlatform({ config, fleet }: LoadedPlatform, options: Platfor
         // Written even before Vault is configured: the operator needs it to mint the stack's token.
         registerArtefact(`vault/policy-${config.stack}.hcl`, stackVaultPolicy(config.vault?.mount ?? "homelab", config.stack));
     }
-    let vaultPaths: Readonly<Record<string, string>> = {};
+    let vaultPaths: Readonly<Record<string, pulumi.Output<string>>> = {};
     if (config.vault && Object.keys(clusters).length > 0) {
+        // Either this stack's own config, or the `vault` output of the stack that runs Vault.
+        const source = config.vault.fromStack
+            ? new pulumi.StackReference("vault-source", { name: config.vault.fromStack }).requireOutput("vault").apply((v) => v as { address: string; mount: string })
+            : pulumi.output({ address: config.vault.address!, mount: config.vault.mount });
         // A token scoped to this stack's paths: the provider must not mint child tokens it is not allowed to.
-        const vaultProvider = new vault.Provider("vault", { address: config.vault.address, token: config.vault.token, skipTlsVerify: config.vault.skipTlsVerify, skipChildToken: true });
-        vaultPaths = new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: config.vault.mount, clusters }, { providers: [vaultProvider] }).paths;
+        const vaultProvider = new vault.Provider("vault", {
+            address: source.address,
+            token: config.vault.token,
+            skipTlsVerify: config.vault.skipTlsVerify,
+            skipChildToken: true,
+        });
+        vaultPaths = new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: source.mount, clusters }, { providers: [vaultProvider] }).paths;
     }
 
     return {
         hosts: hostSummary(fleet, created),
+        // Public contract: stacks with homelab:vault.fromStack read the address and mount from here.
+        ...(config.vault?.address ? { vault: { address: config.vault.address, mount: config.vault.mount } } : {}),
         clusters: Object.fromEntries(
             Object.entries(clusters).map(([name, c]) => [
                 name,

@@ -110,6 +110,9 @@ export const providerLikeMocks: pulumi.runtime.Mocks = {
                 return { id: `${inputs.datastoreId}:${inputs.contentType}/${inputs.fileName}`, state: inputs };
             case "proxmoxve:index/vmLegacy:VmLegacy":
                 return { id: String(inputs.vmId ?? 0), state: { ...inputs, vmId: inputs.vmId ?? 0 } };
+            case "pulumi:pulumi:StackReference":
+                // The referenced stack's outputs are the test's to give; without them, an empty stack.
+                return { id: String(inputs.name), state: { name: inputs.name, outputs: {}, secretOutputNames: [] } };
             case "random:index/randomBytes:RandomBytes": {
                 const bytes = randomBytes(Number(inputs.length));
                 return { id: `${args.name}-id`, state: { ...inputs, base64: bytes.toString("base64"), hex: bytes.toString("hex") } };

@@ -72,6 +72,8 @@ export interface StackRunOptions {
     readonly extraConfig?: Record<string, string>;
     readonly projectDir: string;
     readonly preview?: boolean;
+    /** Defaults to realisticMocks. */
+    readonly mocks?: import("@pulumi/pulumi").runtime.Mocks;
 }
 
 /** Runs the real program under the mock monitor with `homelab:*` config built from plain values. */
@@ -86,7 +88,7 @@ export function runStack(options: StackRunOptions): Promise<ProgramRun> {
         config,
         secretKeys,
         preview: options.preview ?? false,
-        mocks: realisticMocks,
+        mocks: options.mocks ?? realisticMocks,
         // Cluster readiness would dial the homelab's addresses; the wait itself is tested in readiness.test.ts.
         prepare: () => preparePlatform(options.projectDir, { waitForApi: async () => undefined }),
     });

@@ -2,6 +2,7 @@ import * as yaml from "js-yaml";
 import { stackVaultPolicy } from "../lib/vaultPaths";
 import { SECRET_MASK } from "../render/harness";
 import { baseConfig, byName, makeProject, reportLines, runStack, vmYaml } from "./helpers";
+import { realisticMocks } from "./mocks";
 
 const files = { "cp.yaml": vmYaml("cp", { ipconfig0: '"ip=192.168.1.70/24,gw=192.168.1.1"' }) };
 const cluster = { name: "lab", role: "workload", distribution: "k3s", controlPlanes: ["cp"] };
@@ -40,7 +41,7 @@ describe("kubeconfigs in Vault KV v2", () => {
 
     it("requires the token with an address, and refuses it in plaintext", async () => {
         const missing = await runStack({ config: { ...baseConfig(), clusters: [cluster], vault: { address: "https://vault.home.arpa:8200" } }, projectDir: makeProject(files) });
-        expect(reportLines(missing)).toEqual(["Pulumi.test.yaml: homelab:vaultToken: is required with homelab:vault.address; set it with `pulumi config set --secret homelab:vaultToken <token>`"]);
+        expect(reportLines(missing)).toEqual(["Pulumi.test.yaml: homelab:vaultToken: is required with homelab:vault; set it with `pulumi config set --secret homelab:vaultToken <token>`"]);
         const plaintext = await runStack({
             config: { ...baseConfig(), clusters: [cluster], vault: { address: "https://vault.home.arpa:8200" }, vaultToken: VAULT_TOKEN },
             secretKeys: ["homelab:proxmoxApiToken"],
@@ -48,6 +49,49 @@ describe("kubeconfigs in Vault KV v2", () => {
         });
         expect(reportLines(plaintext)).toEqual(["Pulumi.test.yaml: homelab:vaultToken: is a secret but is stored in plaintext; remove it and run `pulumi config set --secret homelab:vaultToken <value>`"]);
         expect(plaintext.resources).toEqual([]);
+    });
+
+    it("exports the Vault it writes to, for stacks that read it from there", async () => {
+        const run = await runStack({
+            config: { ...baseConfig(), clusters: [cluster], vault: { address: "https://vault.home.arpa:8200", mount: "kv" }, vaultToken: VAULT_TOKEN },
+            secretKeys: ["homelab:proxmoxApiToken", "homelab:vaultToken"],
+            projectDir: makeProject(files),
+        });
+        expect(run.outputs.vault).toEqual({ address: "https://vault.home.arpa:8200", mount: "kv" });
+    });
+
+    it("reads the address and mount from another stack's `vault` output with homelab:vault.fromStack", async () => {
+        const referenced: string[] = [];
+        const run = await runStack({
+            config: { ...baseConfig(), clusters: [cluster], vault: { fromStack: "homelab-org/homelab/tools" }, vaultToken: VAULT_TOKEN },
+            secretKeys: ["homelab:proxmoxApiToken", "homelab:vaultToken"],
+            projectDir: makeProject(files),
+            mocks: {
+                newResource: (args) => {
+                    if (args.type === "pulumi:pulumi:StackReference") {
+                        referenced.push(args.inputs.name);
+                        return { id: args.inputs.name, state: { name: args.inputs.name, outputs: { vault: { address: "https://vault.tools:8200", mount: "kv2" } }, secretOutputNames: [] } };
+                    }
+                    return realisticMocks.newResource(args);
+                },
+                call: realisticMocks.call,
+            },
+        });
+        expect(run.error).toBeUndefined();
+        expect(referenced).toEqual(["homelab-org/homelab/tools"]);
+        expect(byName(run, "vault").rawInputs).toMatchObject({ address: "https://vault.tools:8200", token: VAULT_TOKEN });
+        expect(byName(run, "kubeconfigs-lab").inputs).toEqual({ mount: "kv2", name: "test/lab/kubeconfig", dataJson: SECRET_MASK });
+        expect((run.outputs.clusters as Record<string, { vaultPath: string }>).lab.vaultPath).toBe("kv2/test/lab/kubeconfig");
+        expect(run.outputs.vault).toBeUndefined();
+    });
+
+    it("refuses both an address and a stack to read it from", async () => {
+        const run = await runStack({
+            config: { ...baseConfig(), clusters: [cluster], vault: { address: "https://vault.home.arpa:8200", fromStack: "o/homelab/tools" }, vaultToken: VAULT_TOKEN },
+            secretKeys: ["homelab:proxmoxApiToken", "homelab:vaultToken"],
+            projectDir: makeProject(files),
+        });
+        expect(reportLines(run)).toEqual(["Pulumi.test.yaml: homelab:vault: address and fromStack exclude each other: set the address here, or read it from that stack"]);
     });
 
     it("scopes a stack's token policy to its own paths", () => {

@@ -4,18 +4,19 @@ import { kubeconfigSecretName } from "../../lib/vaultPaths";
 
 export interface KubeconfigStoreArgs {
     readonly stack: string;
-    readonly mount: string;
+    /** May come from another stack's output. */
+    readonly mount: pulumi.Input<string>;
     readonly clusters: Readonly<Record<string, { readonly kubeconfig: pulumi.Output<string>; readonly endpoint: string }>>;
 }
 
 /** Writes each cluster's kubeconfig to Vault KV v2 at `<mount>/<stack>/<cluster>/kubeconfig`. */
 export class KubeconfigStore extends pulumi.ComponentResource {
     /** KV v2 paths by cluster, as `vault kv get` takes them. */
-    public readonly paths: Readonly<Record<string, string>>;
+    public readonly paths: Readonly<Record<string, pulumi.Output<string>>>;
 
     constructor(name: string, args: KubeconfigStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:vault:KubeconfigStore", name, {}, opts);
-        const paths: Record<string, string> = {};
+        const paths: Record<string, pulumi.Output<string>> = {};
         for (const [cluster, access] of Object.entries(args.clusters)) {
             const secretName = kubeconfigSecretName(args.stack, cluster);
             new vault.kv.SecretV2(
@@ -27,7 +28,7 @@ export class KubeconfigStore extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            paths[cluster] = `${args.mount}/${secretName}`;
+            paths[cluster] = pulumi.interpolate`${args.mount}/${secretName}`;
         }
         this.paths = paths;
         this.registerOutputs({ paths });
