@@ -29,6 +29,8 @@ export interface RecordedResource {
     readonly provider: string | undefined;
     readonly protect: boolean;
     readonly ignoreChanges: string[];
+    /** A read of an existing resource (a StackReference, say), not something the stack creates. */
+    readonly read: boolean;
     /** Inputs as sent to the engine, secrets replaced by SECRET_MASK, unknowns by UNKNOWN. */
     readonly inputs: Record<string, unknown>;
     /** The same inputs unmasked, for tests that check what the provider would receive. */
@@ -137,6 +139,7 @@ const previewMocks: pulumi.runtime.Mocks = {
 
 type Monitor = {
     registerResource(req: RegisterRequest, callback: (err: Error | null, resp?: unknown) => void): void;
+    readResource(req: ReadRequest, callback: (err: Error | null, resp?: unknown) => void): void;
     registerResourceOutputs(req: OutputsRequest, callback: (err: Error | null, resp?: unknown) => void): void;
 };
 type ProtoStruct = { toJavaScript(): Record<string, unknown> } | undefined;
@@ -145,6 +148,7 @@ type RegisterRequest = {
     getProvider(): string; getProtect(): boolean; getIgnorechangesList(): string[]; getObject(): ProtoStruct;
 };
 type OutputsRequest = { getUrn(): string; getOutputs(): ProtoStruct };
+type ReadRequest = { getType(): string; getName(): string; getParent(): string; getId(): string; getProvider(): string; getProperties(): ProtoStruct; getDependenciesList(): string[] };
 
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const project = options.project ?? "homelab";
@@ -155,29 +159,38 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
     let stackOutputs: Record<string, unknown> = {};
     const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, callback) => {
+    const record = (req: RegisterRequest | ReadRequest, read: boolean, object: Record<string, unknown>) => {
         const type = req.getType();
         const name = req.getName();
         const parent = req.getParent() || undefined;
         const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
-        const object = req.getObject()?.toJavaScript() ?? {};
         const secretPaths: string[] = [];
+        const registered = read ? undefined : (req as RegisterRequest);
         resources.push({
             urn: `urn:pulumi:${options.stack}::${project}::${qualified}::${name}`,
             type,
             name,
-            custom: req.getCustom(),
+            custom: registered ? registered.getCustom() : true,
             parent,
             dependencies: [...new Set(req.getDependenciesList())].sort(),
             provider: req.getProvider() || undefined,
-            protect: req.getProtect(),
-            ignoreChanges: req.getIgnorechangesList(),
+            protect: registered ? registered.getProtect() : false,
+            ignoreChanges: registered ? registered.getIgnorechangesList() : [],
+            read,
             inputs: mask(object, "", secretPaths, false) as Record<string, unknown>,
             rawInputs: mask(object, "", [], true) as Record<string, unknown>,
             secretPaths,
         });
+    };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+        record(req, false, req.getObject()?.toJavaScript() ?? {});
         register(req, callback);
+    };
+    const readResource = monitor.readResource.bind(monitor);
+    monitor.readResource = (req, callback) => {
+        record(req, true, req.getProperties()?.toJavaScript() ?? {});
+        readResource(req, callback);
     };
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req, callback) => {

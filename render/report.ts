@@ -21,6 +21,7 @@ export function resourceList(run: ProgramRun): Record<string, unknown>[] {
         provider: providerUrn(r.provider) ?? null,
         protect: r.protect,
         ignoreChanges: r.ignoreChanges,
+        read: r.read,
         secretInputs: r.secretPaths,
         inputs: r.inputs,
     }));
@@ -52,7 +53,7 @@ export function resourceTree(run: ProgramRun): string {
         list.forEach((r, i) => {
             const last = i === list.length - 1;
             const branch = parent === undefined ? "" : last ? "└─ " : "├─ ";
-            lines.push(`${prefix}${branch}${r.name} (${r.type})${summaryOf(r)}`);
+            lines.push(`${prefix}${branch}${r.name} (${r.type})${r.read ? "  read, not created" : ""}${summaryOf(r)}`);
             walk(r.urn, parent === undefined ? "" : prefix + (last ? "   " : "│  "));
         });
     };

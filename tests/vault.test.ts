@@ -79,6 +79,8 @@ describe("kubeconfigs in Vault KV v2", () => {
         });
         expect(run.error).toBeUndefined();
         expect(referenced).toEqual(["homelab-org/homelab/tools"]);
+        const reference = byName(run, "vault-source");
+        expect([reference.type, reference.read]).toEqual(["pulumi:pulumi:StackReference", true]);
         expect(byName(run, "vault").rawInputs).toMatchObject({ address: "https://vault.tools:8200", token: VAULT_TOKEN });
         expect(byName(run, "kubeconfigs-lab").inputs).toEqual({ mount: "kv2", name: "test/lab/kubeconfig", dataJson: SECRET_MASK });
         expect((run.outputs.clusters as Record<string, { vaultPath: string }>).lab.vaultPath).toBe("kv2/test/lab/kubeconfig");
