@@ -37,7 +37,7 @@ export function preparePlatform(projectDir: string = __dirname, options: Platfor
 }
 
 type ClusterComponent = pulumi.ComponentResource & ClusterAccess & { readonly nodes: Readonly<Record<string, ProxmoxVm>> };
-const CLUSTER_COMPONENTS: Partial<Record<ClusterConfig["distribution"], new (name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) => ClusterComponent>> = {
+const CLUSTER_COMPONENTS: Record<ClusterConfig["distribution"], new (name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) => ClusterComponent> = {
     k3s: K3sCluster,
     kubeadm: KubeadmCluster,
     talos: TalosCluster,
@@ -65,14 +65,8 @@ async function buildPlatform({ config, fleet }: LoadedPlatform, options: Platfor
         fleet.owned.filter((o) => o.membership.cluster === cluster && o.membership.role === role).map((o) => o.vm);
     const created: Record<string, ProxmoxVm> = {};
     const clusters: Record<string, ClusterComponent> = {};
-    const plain: VmDefinition[] = fleet.owned.filter((o) => !o.membership.cluster).map((o) => o.vm);
     for (const cluster of config.clusters) {
-        const Component = CLUSTER_COMPONENTS[cluster.distribution];
-        if (!Component) {
-            plain.push(...fleet.owned.filter((o) => o.membership.cluster === cluster).map((o) => o.vm));
-            continue;
-        }
-        const component = new Component(
+        const component = new CLUSTER_COMPONENTS[cluster.distribution](
             cluster.name,
             {
                 cluster,
@@ -89,7 +83,8 @@ async function buildPlatform({ config, fleet }: LoadedPlatform, options: Platfor
         clusters[cluster.name] = component;
         Object.assign(created, component.nodes);
     }
-    const hosts = new HostFleet("hosts", { vms: plain, config, images }, { providers });
+    const standalone = fleet.owned.filter((o) => !o.membership.cluster).map((o) => o.vm);
+    const hosts = new HostFleet("hosts", { vms: standalone, config, images }, { providers });
     Object.assign(created, hosts.vms);
 
     if (Object.keys(clusters).length > 0) {
