@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterConfig, PlatformConfig } from "./config";
+import type { ClusterConfig } from "./config";
 import { ClusterAccess, ClusterArgs } from "./components/cluster/common";
 import { K3sCluster } from "./components/cluster/k3sCluster";
 import { KubeadmCluster } from "./components/cluster/kubeadmCluster";
@@ -13,7 +13,6 @@ import { registerArtefact } from "./lib/artefacts";
 import { stackVaultPolicy } from "./lib/vaultPaths";
 import type { ProxmoxVm } from "./components/hosts/proxmoxVm";
 import type { Fleet, Membership } from "./lib/fleet";
-import { cloudImage, ImageSpec, talosImage } from "./lib/images";
 import type { ReadinessOptions, WaitForApi } from "./lib/readiness";
 import type { VmDefinition } from "./lib/vmDefinition";
 import { LoadedPlatform, loadPlatform } from "./platform";
@@ -43,23 +42,11 @@ const CLUSTER_COMPONENTS: Record<ClusterConfig["distribution"], new (name: strin
     talos: TalosCluster,
 };
 
-/** The image a VM that clones nothing boots from. */
-function imageFor(membership: Membership, config: PlatformConfig): ImageSpec {
-    return membership.cluster?.distribution === "talos" && membership.role !== "load-balancer" ? talosImage(membership.cluster.version) : cloudImage(config.cloudImage);
-}
-
 /** Stack output names are a public contract: other stacks and the driver read them. */
 async function buildPlatform({ config, fleet }: LoadedPlatform, options: PlatformOptions): Promise<Record<string, unknown>> {
     const proxmox = createProxmoxProvider("proxmox", config.proxmox);
     const providers = [proxmox];
-    const images = new ImageLibrary(
-        "images",
-        {
-            datastoreId: config.proxmox.imageDatastore,
-            needs: fleet.owned.filter(({ vm }) => !vm.clone).map(({ vm, membership }) => ({ node: vm.targetNode, image: imageFor(membership, config) })),
-        },
-        { providers },
-    );
+    const images = new ImageLibrary("images", { datastoreId: config.proxmox.imageDatastore }, { providers });
 
     const vmsOf = (cluster: ClusterConfig, role: Membership["role"]): VmDefinition[] =>
         fleet.owned.filter((o) => o.membership.cluster === cluster && o.membership.role === role).map((o) => o.vm);
