@@ -53,6 +53,12 @@ export function staticIp(vm: VmDefinition): string {
     return vm.ipv4.address;
 }
 
+/** The names a node's certificates carry: its IP, its name and, where the network has a domain, its FQDN. */
+export function nodeNames(args: ClusterArgs, vm: VmDefinition): string[] {
+    const domain = args.config.networks[vm.network.bridge].domain;
+    return [staticIp(vm), vm.name, ...(domain ? [`${vm.name}.${domain}`] : [])];
+}
+
 /** Every node of a cluster with its distribution-specific role: the first control plane, the others, the workers. */
 export function nodeRoles<R>(args: ClusterArgs, roles: { readonly first: R; readonly controlPlane: R; readonly worker: R }): [VmDefinition, R][] {
     return [

@@ -8,7 +8,7 @@ import type { VmDefinition } from "../../lib/vmDefinition";
 import { versions } from "../../versions";
 import type { ProxmoxVm } from "../hosts/proxmoxVm";
 import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../pki/certificateAuthority";
-import { ClusterAccess, ClusterArgs, clusterAccess, createNode, nodeRoles, placeholderPair, requireValid, staticIp } from "./common";
+import { ClusterAccess, ClusterArgs, clusterAccess, createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticIp } from "./common";
 
 /**
  * A K3s cluster: the first server starts with `cluster-init` and CAs the program generated,
@@ -44,7 +44,6 @@ export class K3sCluster extends pulumi.ComponentResource implements ClusterAcces
         const first = args.controlPlanes[0];
         const firstIp = staticIp(first);
         const image = cloudImage(args.config.cloudImage);
-        const domain = args.config.networks[first.network.bridge].domain;
         const spec = (vm: VmDefinition, role: K3sNodeSpec["role"]): Omit<K3sNodeSpec, "token" | "pki"> => ({
             role,
             version: cluster.version,
@@ -52,7 +51,7 @@ export class K3sCluster extends pulumi.ComponentResource implements ClusterAcces
             nodeName: vm.name,
             nodeIp: staticIp(vm),
             serverUrl: role === "init" ? undefined : `https://${firstIp}:6443`,
-            tlsSans: [staticIp(vm), vm.name, ...(domain ? [`${vm.name}.${domain}`] : [])],
+            tlsSans: nodeNames(args, vm),
             podCidr: cluster.podCidr,
             serviceCidr: cluster.serviceCidr,
         });

@@ -9,7 +9,7 @@ import type { VmDefinition } from "../../lib/vmDefinition";
 import { versions } from "../../versions";
 import type { ProxmoxVm } from "../hosts/proxmoxVm";
 import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../pki/certificateAuthority";
-import { ClusterAccess, ClusterArgs, clusterAccess, createNode, nodeRoles, placeholderPair, requireValid, staticIp } from "./common";
+import { ClusterAccess, ClusterArgs, clusterAccess, createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticIp } from "./common";
 
 /**
  * kubeadm HA: an HAProxy VM in front of the control planes, CAs pre-placed on every control plane
@@ -45,10 +45,8 @@ export class KubeadmCluster extends pulumi.ComponentResource implements ClusterA
 
         const first = args.controlPlanes[0];
         const apiAddress = lb ? staticIp(lb) : staticIp(first);
-        const domain = args.config.networks[first.network.bridge].domain;
         const image = cloudImage(args.config.cloudImage);
-        const names = (vm: VmDefinition) => [staticIp(vm), vm.name, ...(domain ? [`${vm.name}.${domain}`] : [])];
-        const certSans = [...(lb ? names(lb) : []), ...args.controlPlanes.flatMap(names)];
+        const certSans = [lb, ...args.controlPlanes].flatMap((vm) => (vm ? nodeNames(args, vm) : []));
 
         const spec = (vm: VmDefinition, role: KubeadmNodeSpec["role"]): Omit<KubeadmNodeSpec, "bootstrapToken" | "caCertHash" | "pki"> => ({
             role,

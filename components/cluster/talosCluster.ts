@@ -2,14 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import * as tls from "@pulumi/tls";
 import { REDACTED } from "../../lib/artefacts";
 import { talosImage, talosInstallerImage } from "../../lib/images";
 import { renderTalosconfig, TALOS_BOOTSTRAP_SCRIPT, talosMachineConfig, TalosNodeSpec, TalosSecrets } from "../../lib/talos";
 import type { VmDefinition } from "../../lib/vmDefinition";
 import type { ProxmoxVm } from "../hosts/proxmoxVm";
 import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../pki/certificateAuthority";
-import { ClusterAccess, ClusterArgs, clusterAccess, createNode, nodeRoles, placeholderPair, requireValid, staticIp } from "./common";
+import { ClusterAccess, ClusterArgs, clusterAccess, createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticIp } from "./common";
 
 /**
  * Talos on the nocloud image from the Image Factory: machine configs generated in the program and
@@ -52,7 +51,7 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
         const secrets: pulumi.Output<TalosSecrets> = pulumi
             .all([
                 osCa.certPem, osCa.keyPem, kubernetesCa.certPem, kubernetesCa.keyPem, aggregatorCa.certPem, aggregatorCa.keyPem, etcdCa.certPem, etcdCa.keyPem,
-                pulumi.secret((saKey as tls.PrivateKey).privateKeyPem), machineToken, clusterToken, bytes("cluster-id"), bytes("cluster-secret"), bytes("secretbox-secret"),
+                pulumi.secret(saKey.privateKeyPem), machineToken, clusterToken, bytes("cluster-id"), bytes("cluster-secret"), bytes("secretbox-secret"),
             ])
             .apply(([oc, ok, kc, kk, ac, ak, ec, ek, sa, mt, ct, id, secret, secretbox]) => ({
                 osCa: { certPem: oc, keyPem: ok }, kubernetesCa: { certPem: kc, keyPem: kk }, aggregatorCa: { certPem: ac, keyPem: ak }, etcdCa: { certPem: ec, keyPem: ek },
@@ -75,7 +74,7 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
             hostname: vm.name,
             nodeIp: staticIp(vm),
             controlPlaneEndpoint: `https://${firstIp}:6443`,
-            certSans: [staticIp(vm), vm.name, ...(network.domain ? [`${vm.name}.${network.domain}`] : [])],
+            certSans: nodeNames(args, vm),
             podSubnet: cluster.podCidr,
             serviceSubnet: cluster.serviceCidr,
             nodeSubnet: network.cidr,
