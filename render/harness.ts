@@ -88,6 +88,11 @@ function mask(value: unknown, path: string, secretPaths: string[], reveal: boole
     return value;
 }
 
+/** A value as a provider receives it: secrets unwrapped from their wire form. */
+export function revealed(value: unknown): unknown {
+    return mask(value, "", [], true);
+}
+
 /** A string honouring RandomString/RandomPassword's length and character-class flags. */
 function randomText(inputs: Record<string, unknown>): string {
     const classes = [
@@ -178,7 +183,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             ignoreChanges: registered ? registered.getIgnorechangesList() : [],
             read,
             inputs: mask(object, "", secretPaths, false) as Record<string, unknown>,
-            rawInputs: mask(object, "", [], true) as Record<string, unknown>,
+            rawInputs: revealed(object) as Record<string, unknown>,
             secretPaths,
         });
     };
@@ -219,7 +224,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     return {
         resources,
         outputs: mask(stackOutputs, "", outputSecretPaths, false) as Record<string, unknown>,
-        rawOutputs: mask(stackOutputs, "", [], true) as Record<string, unknown>,
+        rawOutputs: revealed(stackOutputs) as Record<string, unknown>,
         outputSecretPaths,
         artefacts: await collectArtefacts(),
     };

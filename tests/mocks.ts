@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerLikeMocks } from "../render/harness";
+import { providerLikeMocks, revealed } from "../render/harness";
 import { certRequest, generateKey, selfSignedCert, signRequest } from "./openssl";
 
 /**
@@ -7,24 +7,9 @@ import { certRequest, generateKey, selfSignedCert, signRequest } from "./openssl
  * `tls` provider that issues real keys and certificates with openssl, so kubeconfigs, join hashes
  * and chains can be checked for real. Any invoke throws.
  */
-/** Mock inputs keep secrets in their wire form; a provider sees plain values. */
-function reveal(value: unknown): unknown {
-    if (Array.isArray(value)) {
-        return value.map(reveal);
-    }
-    if (typeof value === "object" && value !== null) {
-        const record = value as Record<string, unknown>;
-        if (record["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") {
-            return reveal(record.value);
-        }
-        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, reveal(v)]));
-    }
-    return value;
-}
-
 export const realisticMocks: pulumi.runtime.Mocks = {
     newResource(args) {
-        const inputs = reveal(args.inputs) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- provider inputs
+        const inputs = revealed(args.inputs) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- provider inputs
         switch (args.type) {
             case "tls:index/privateKey:PrivateKey": {
                 const key = generateKey(inputs.algorithm === "RSA" ? "RSA" : "ECDSA");
