@@ -8,7 +8,7 @@ import { proxmoxTags } from "../../lib/naming";
 import { DEFAULT_READINESS, ReadinessOptions, WaitForApi, waitForApiReady } from "../../lib/readiness";
 import type { VmDefinition } from "../../lib/vmDefinition";
 import type { ImageLibrary } from "../hosts/imageLibrary";
-import { BootstrapContent, ProxmoxVm } from "../hosts/proxmoxVm";
+import { BootstrapContent, ProxmoxVm, vmPlacement } from "../hosts/proxmoxVm";
 
 /** What every cluster component takes: its config entry, its validated VMs and where they boot from. */
 export interface ClusterArgs {
@@ -77,17 +77,11 @@ export interface NodeOptions {
 
 /** One cluster node VM, a child of the cluster component. */
 export function createNode(parent: pulumi.ComponentResource, args: ClusterArgs, vm: VmDefinition, node: NodeOptions): ProxmoxVm {
-    const { config } = args;
     return new ProxmoxVm(
         vm.name,
         {
-            definition: vm,
-            network: config.networks[vm.network.bridge],
-            template: vm.clone ? config.proxmox.templates[vm.clone.template] : undefined,
-            importFrom: vm.clone ? undefined : args.images.importFrom(vm.targetNode, node.image),
-            snippetDatastoreId: config.proxmox.snippetDatastore,
-            tags: proxmoxTags("homelab", config.stack, args.cluster.name, node.role),
-            protect: config.protectVms,
+            ...vmPlacement(args.config, args.images, vm, node.image),
+            tags: proxmoxTags("homelab", args.config.stack, args.cluster.name, node.role),
             bootstrap: node.bootstrap,
             rawUserData: node.rawUserData,
             cloudInitType: node.cloudInitType,

@@ -4,7 +4,7 @@ import { cloudImage } from "../../lib/images";
 import { proxmoxTags } from "../../lib/naming";
 import type { VmDefinition } from "../../lib/vmDefinition";
 import type { ImageLibrary } from "./imageLibrary";
-import { ProxmoxVm } from "./proxmoxVm";
+import { ProxmoxVm, vmPlacement } from "./proxmoxVm";
 
 export interface HostFleetArgs {
     /** Validated VM files to create as plain hosts (cluster nodes are created by their cluster). */
@@ -31,15 +31,7 @@ export class HostFleet extends pulumi.ComponentResource {
         for (const vm of args.vms) {
             vms[vm.name] = new ProxmoxVm(
                 vm.name,
-                {
-                    definition: vm,
-                    network: config.networks[vm.network.bridge],
-                    template: vm.clone ? config.proxmox.templates[vm.clone.template] : undefined,
-                    importFrom: vm.clone ? undefined : args.images.importFrom(vm.targetNode, cloudImage(config.cloudImage)),
-                    snippetDatastoreId: config.proxmox.snippetDatastore,
-                    tags: proxmoxTags("homelab", config.stack, "standalone"),
-                    protect: config.protectVms,
-                },
+                { ...vmPlacement(config, args.images, vm, cloudImage(config.cloudImage)), tags: proxmoxTags("homelab", config.stack, "standalone") },
                 { parent: this },
             );
         }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
-import type { NetworkConfig } from "../../config";
+import type { NetworkConfig, PlatformConfig } from "../../config";
+import type { ImageSpec } from "../../lib/images";
 import { registerArtefact, REDACTED } from "../../lib/artefacts";
 import { CloudInitFile, GUEST_AGENT_PACKAGE, renderUserData, UserDataSpec } from "../../lib/cloudInit";
 import { userDataArtefactPath, userDataFileName } from "../../lib/naming";
@@ -40,6 +41,23 @@ export interface ProxmoxVmArgs {
     readonly rawUserData?: { readonly content: pulumi.Input<string>; readonly redacted: string; readonly artefactPath: string };
     /** The cloud-init datasource Proxmox presents; Talos reads `nocloud`. Default: Proxmox's own (configdrive2 for Linux). */
     readonly cloudInitType?: "nocloud";
+}
+
+/** Where and how a validated VM boots: its network, and its template or the image to import. */
+export function vmPlacement(
+    config: Pick<PlatformConfig, "proxmox" | "networks" | "protectVms">,
+    images: { importFrom(node: string, image: ImageSpec): pulumi.Output<string> },
+    vm: VmDefinition,
+    image: ImageSpec,
+): Pick<ProxmoxVmArgs, "definition" | "network" | "template" | "importFrom" | "snippetDatastoreId" | "protect"> {
+    return {
+        definition: vm,
+        network: config.networks[vm.network.bridge],
+        template: vm.clone ? config.proxmox.templates[vm.clone.template] : undefined,
+        importFrom: vm.clone ? undefined : images.importFrom(vm.targetNode, image),
+        snippetDatastoreId: config.proxmox.snippetDatastore,
+        protect: config.protectVms,
+    };
 }
 
 /**
