@@ -1,7 +1,8 @@
 /** Transpile-only: type errors are caught by `npm run typecheck`, not on every test run. */
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/tests"],
+  // Unit tests sit beside their modules; whole-program tests live in tests/.
+  roots: ["<rootDir>/config", "<rootDir>/components", "<rootDir>/render", "<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   transform: {
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],

@@ -1,21 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterConfig } from "./config";
-import { ClusterAccess, ClusterArgs } from "./components/cluster/common";
-import { K3sCluster } from "./components/cluster/k3sCluster";
-import { KubeadmCluster } from "./components/cluster/kubeadmCluster";
-import { TalosCluster } from "./components/cluster/talosCluster";
+import type { ClusterConfig } from "./config/config";
+import type { ClusterComponent } from "./components/clusters/contract";
+import { CLUSTER_COMPONENTS } from "./components/clusters/registry";
+import { TalosCluster } from "./components/clusters/talos/talosCluster";
 import { HostFleet } from "./components/hosts/hostFleet";
 import { ImageLibrary } from "./components/hosts/imageLibrary";
 import { createProxmoxProvider } from "./components/hosts/provider";
 import { KubeconfigStore } from "./components/vault/kubeconfigStore";
 import * as vault from "@pulumi/vault";
-import { registerArtefact } from "./lib/artefacts";
-import { stackVaultPolicy } from "./lib/vaultPaths";
+import { registerArtefact } from "./components/core/artefacts";
+import { stackVaultPolicy } from "./components/vault/paths";
 import type { ProxmoxVm } from "./components/hosts/proxmoxVm";
-import type { Fleet, Membership } from "./lib/fleet";
-import type { ReadinessOptions, WaitForApi } from "./lib/readiness";
-import type { VmDefinition } from "./lib/vmDefinition";
-import { LoadedPlatform, loadPlatform } from "./platform";
+import type { Fleet, Membership } from "./config/fleet";
+import type { ReadinessOptions, WaitForApi } from "./components/clusters/access/readiness";
+import type { VmDefinition } from "./components/hosts/vmDefinition";
+import { LoadedPlatform, loadPlatform } from "./config/load";
 
 export type PlatformProgram = () => Promise<Record<string, unknown>>;
 
@@ -34,13 +33,6 @@ export function preparePlatform(projectDir: string = __dirname, options: Platfor
     const loaded = loadPlatform(projectDir);
     return () => buildPlatform(loaded, options);
 }
-
-type ClusterComponent = pulumi.ComponentResource & ClusterAccess & { readonly nodes: Readonly<Record<string, ProxmoxVm>> };
-const CLUSTER_COMPONENTS: Record<ClusterConfig["distribution"], new (name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) => ClusterComponent> = {
-    k3s: K3sCluster,
-    kubeadm: KubeadmCluster,
-    talos: TalosCluster,
-};
 
 /** Stack output names are a public contract: other stacks and the driver read them. */
 async function buildPlatform({ config, fleet }: LoadedPlatform, options: PlatformOptions): Promise<Record<string, unknown>> {

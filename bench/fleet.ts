@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { formatIpv4, parseIpv4 } from "../lib/ipmath";
+import { formatIpv4, parseIpv4 } from "../components/core/ipmath";
 
 /** A synthetic project of `count` VMs in the fixture format, spread over enough nodes, for the benchmark. */
 export function syntheticFleet(count: number): { projectDir: string; config: Record<string, string>; secretKeys: string[] } {

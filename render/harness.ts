@@ -1,6 +1,6 @@
 import { randomBytes } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { collectArtefacts, resetArtefacts } from "../lib/artefacts";
+import { collectArtefacts, resetArtefacts } from "../components/core/artefacts";
 import type { PlatformProgram } from "../program";
 
 /**

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { CONFIG_KEYS, NAMESPACE } from "../config";
+import { CONFIG_KEYS, NAMESPACE } from "../config/config";
 
 /**
  * Reads Pulumi.yaml defaults and Pulumi.<stack>.yaml the way the engine hands them to a program:

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { vmJsonSchema } from "../lib/vmSchema";
+import { vmJsonSchema } from "../components/hosts/vmSchema";
 
 /** `npm run schema`: writes schemas/vm.schema.json from the VM file spec, for editors. */
 const file = path.resolve(__dirname, "..", "schemas", "vm.schema.json");

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { REDACTED } from "../lib/artefacts";
-import { sha512Crypt, stableSalt } from "../lib/shaCrypt";
+import { REDACTED } from "../components/core/artefacts";
+import { sha512Crypt, stableSalt } from "../components/hosts/shaCrypt";
 import { ProgramRun, SECRET_MASK } from "../render/harness";
 import { stackRun } from "./stackRuns";
 import { cloudInitSchema } from "./validators";

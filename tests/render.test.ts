@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { collectArtefacts, registerArtefact, resetArtefacts } from "../lib/artefacts";
+import { collectArtefacts, registerArtefact, resetArtefacts } from "../components/core/artefacts";
 import * as pulumi from "@pulumi/pulumi";
 import { renderCli } from "../render/cli";
 import { PROJECT_DIR } from "./helpers";

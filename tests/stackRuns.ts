@@ -1,4 +1,4 @@
-import { ReadinessTarget } from "../lib/readiness";
+import { ReadinessTarget } from "../components/clusters/access/readiness";
 import { preparePlatform } from "../program";
 import { ProgramRun, runProgram } from "../render/harness";
 import { readStackConfig } from "../render/stackConfig";

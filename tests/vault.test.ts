@@ -1,5 +1,5 @@
 import * as yaml from "js-yaml";
-import { stackVaultPolicy } from "../lib/vaultPaths";
+import { stackVaultPolicy } from "../components/vault/paths";
 import { SECRET_MASK } from "../render/harness";
 import { baseConfig, byName, makeProject, reportLines, runStack, vmYaml } from "./helpers";
 import { realisticMocks } from "./mocks";

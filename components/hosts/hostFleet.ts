@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../../config";
-import { cloudImage } from "../../lib/images";
-import { proxmoxTags } from "../../lib/naming";
-import type { VmDefinition } from "../../lib/vmDefinition";
+import type { PlatformConfig } from "../../config/config";
+import { cloudImage } from "./images";
+import { proxmoxTags } from "../core/naming";
+import type { VmDefinition } from "./vmDefinition";
 import type { ImageLibrary } from "./imageLibrary";
 import { ProxmoxVm, vmPlacement } from "./proxmoxVm";
 

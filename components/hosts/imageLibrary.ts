@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
-import type { ImageSpec } from "../../lib/images";
+import type { ImageSpec } from "./images";
 
 export interface ImageLibraryArgs {
     /** Datastore with the `import` content type (PVE >= 8.4). */

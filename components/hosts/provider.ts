@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
-import type { PlatformConfig } from "../../config";
+import type { PlatformConfig } from "../../config/config";
 
 /**
  * An explicit Proxmox provider from homelab:proxmox. Snippets are uploaded over SSH,

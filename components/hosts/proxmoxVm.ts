@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
-import type { NetworkConfig, PlatformConfig } from "../../config";
-import type { ImageSpec } from "../../lib/images";
-import { registerArtefact, REDACTED } from "../../lib/artefacts";
-import { CloudInitFile, GUEST_AGENT_PACKAGE, renderUserData, UserDataSpec } from "../../lib/cloudInit";
-import { userDataArtefactPath, userDataFileName } from "../../lib/naming";
-import { sha512Crypt, stableSalt } from "../../lib/shaCrypt";
-import type { VmDefinition } from "../../lib/vmDefinition";
-import { vmIgnoreChanges, vmLegacyArgs } from "../../lib/vmArgs";
+import type { NetworkConfig, PlatformConfig } from "../../config/config";
+import type { ImageSpec } from "./images";
+import { registerArtefact, REDACTED } from "../core/artefacts";
+import { CloudInitFile, GUEST_AGENT_PACKAGE, renderUserData, UserDataSpec } from "./cloudInit";
+import { userDataArtefactPath, userDataFileName } from "../core/naming";
+import { sha512Crypt, stableSalt } from "./shaCrypt";
+import type { VmDefinition } from "./vmDefinition";
+import { vmIgnoreChanges, vmLegacyArgs } from "./vmArgs";
 
 /** What a cluster adds to a node's first boot: files (which may hold keys and tokens), packages, commands. */
 export interface BootstrapContent {

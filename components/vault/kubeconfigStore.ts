@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { kubeconfigSecretName } from "../../lib/vaultPaths";
+import { kubeconfigSecretName } from "./paths";
 
 export interface KubeconfigStoreArgs {
     readonly stack: string;

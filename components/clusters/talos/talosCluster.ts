@@ -2,13 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { REDACTED } from "../../lib/artefacts";
-import { talosImage, talosInstallerImage } from "../../lib/images";
-import { renderTalosconfig, TALOS_BOOTSTRAP_SCRIPT, talosMachineConfig, TalosNodeSpec, TalosSecrets } from "../../lib/talos";
-import type { VmDefinition } from "../../lib/vmDefinition";
-import type { ProxmoxVm } from "../hosts/proxmoxVm";
-import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../pki/certificateAuthority";
-import { ClusterAccess, ClusterArgs, clusterAccess, createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticIp } from "./common";
+import { REDACTED } from "../../core/artefacts";
+import { talosImage, talosInstallerImage } from "./image";
+import { renderTalosconfig, TALOS_BOOTSTRAP_SCRIPT, talosMachineConfig, TalosNodeSpec, TalosSecrets } from "./machineConfig";
+import type { VmDefinition } from "../../hosts/vmDefinition";
+import type { ProxmoxVm } from "../../hosts/proxmoxVm";
+import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../../pki/certificateAuthority";
+import { clusterAccess } from "../access/clusterAccess";
+import type { ClusterAccess, ClusterArgs } from "../contract";
+import { createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticIp } from "../nodes";
 
 /**
  * Talos on the nocloud image from the Image Factory: machine configs generated in the program and

@@ -1,4 +1,4 @@
-import { toJsonSchema } from "./spec";
+import { toJsonSchema } from "../core/spec";
 import { VM_FILE_SPEC } from "./vmDefinition";
 
 /** The JSON Schema of `vms/*.yaml`, generated from the same spec the loader validates with. */

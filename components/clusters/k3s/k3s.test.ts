@@ -1,13 +1,13 @@
 import { X509Certificate, createPrivateKey } from "crypto";
 import * as yaml from "js-yaml";
-import { k3sInstallerScript, k3sNodeBootstrap } from "../lib/k3s";
-import { ReadinessTarget } from "../lib/readiness";
-import { preparePlatform } from "../program";
-import { ProgramRun, runProgram } from "../render/harness";
-import { readStackConfig } from "../render/stackConfig";
-import { baseConfig, byName, CloudConfig, cloudConfigOf, makeProject, PROJECT_DIR, vmYaml, writtenFile } from "./helpers";
-import { realisticMocks } from "./mocks";
-import { cloudInitSchema, requireTool, run as runTool } from "./validators";
+import { k3sInstallerScript, k3sNodeBootstrap } from "./bootstrap";
+import { ReadinessTarget } from "../access/readiness";
+import { preparePlatform } from "../../../program";
+import { ProgramRun, runProgram } from "../../../render/harness";
+import { readStackConfig } from "../../../render/stackConfig";
+import { baseConfig, byName, CloudConfig, cloudConfigOf, makeProject, PROJECT_DIR, vmYaml, writtenFile } from "../../../tests/helpers";
+import { realisticMocks } from "../../../tests/mocks";
+import { cloudInitSchema, requireTool, run as runTool } from "../../../tests/validators";
 
 const userData = cloudConfigOf;
 function file(data: CloudConfig, path: string): string {

@@ -2,9 +2,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { CONFIG_KEYS } from "../config";
+import { CONFIG_KEYS } from "./config";
 import { readStackConfig } from "../render/stackConfig";
-import { PROJECT_DIR } from "./helpers";
+import { PROJECT_DIR } from "../tests/helpers";
 
 type Declaration = { type?: string; secret?: boolean; description?: string; default?: unknown; items?: unknown };
 

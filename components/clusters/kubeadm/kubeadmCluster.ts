@@ -1,15 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { REDACTED, registerArtefact } from "../../lib/artefacts";
-import { haproxyConfig } from "../../lib/haproxy";
-import { cloudImage } from "../../lib/images";
-import { discoveryTokenCaCertHash, KubeadmNodeSpec, kubeadmNodeBootstrap, KubeadmPki } from "../../lib/kubeadm";
-import type { VmDefinition } from "../../lib/vmDefinition";
-import { versions } from "../../versions";
-import type { ProxmoxVm } from "../hosts/proxmoxVm";
-import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../pki/certificateAuthority";
-import { ClusterAccess, ClusterArgs, clusterAccess, createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticIp } from "./common";
+import { REDACTED, registerArtefact } from "../../core/artefacts";
+import { haproxyConfig } from "./haproxy";
+import { cloudImage } from "../../hosts/images";
+import { discoveryTokenCaCertHash, KubeadmNodeSpec, kubeadmNodeBootstrap, KubeadmPki } from "./bootstrap";
+import type { VmDefinition } from "../../hosts/vmDefinition";
+import { versions } from "../../../versions";
+import type { ProxmoxVm } from "../../hosts/proxmoxVm";
+import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../../pki/certificateAuthority";
+import { clusterAccess } from "../access/clusterAccess";
+import type { ClusterAccess, ClusterArgs } from "../contract";
+import { createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticIp } from "../nodes";
 
 /**
  * kubeadm HA: an HAProxy VM in front of the control planes, CAs pre-placed on every control plane

@@ -2,9 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig, readPlatformConfig } from "./config";
-import { IssueCollector } from "./lib/errors";
-import { buildFleet, Fleet } from "./lib/fleet";
-import { parseVmFile, VmDefinition } from "./lib/vmDefinition";
+import { IssueCollector } from "../components/core/issues";
+import { buildFleet, Fleet } from "./fleet";
+import { parseVmFile, VmDefinition } from "../components/hosts/vmDefinition";
 
 export interface LoadedPlatform {
     readonly config: PlatformConfig;

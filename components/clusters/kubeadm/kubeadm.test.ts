@@ -1,11 +1,11 @@
 import { X509Certificate, createPrivateKey, createPublicKey } from "crypto";
 import * as yaml from "js-yaml";
-import { BOOTSTRAP_SCRIPT_CONTENT, discoveryTokenCaCertHash, joinConfiguration, kubeadmNodeBootstrap, prepareScript } from "../lib/kubeadm";
-import { ProgramRun } from "../render/harness";
-import { byName, cloudConfigOf, writtenFile } from "./helpers";
-import { issueCa } from "./openssl";
-import { stackRun } from "./stackRuns";
-import { requireTool, run as runTool, writeTemp } from "./validators";
+import { BOOTSTRAP_SCRIPT_CONTENT, discoveryTokenCaCertHash, joinConfiguration, kubeadmNodeBootstrap, prepareScript } from "./bootstrap";
+import { ProgramRun } from "../../../render/harness";
+import { byName, cloudConfigOf, writtenFile } from "../../../tests/helpers";
+import { issueCa } from "../../../tests/openssl";
+import { stackRun } from "../../../tests/stackRuns";
+import { requireTool, run as runTool, writeTemp } from "../../../tests/validators";
 
 const userData = cloudConfigOf;
 const file = writtenFile;

@@ -1,4 +1,4 @@
-import { broadcastOf, cidrContains, cidrsOverlap, formatIpv4, isReservedInSubnet, parseCidr, parseIpv4 } from "../lib/ipmath";
+import { broadcastOf, cidrContains, cidrsOverlap, formatIpv4, isReservedInSubnet, parseCidr, parseIpv4 } from "./ipmath";
 
 describe("IPv4 math", () => {
     it("parses and formats addresses", () => {

@@ -4,12 +4,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { talosSchematicId } from "../lib/images";
-import { TALOS_BOOTSTRAP_SCRIPT, TALOS_REQUIRED_FIELDS } from "../lib/talos";
-import { ProgramRun } from "../render/harness";
-import { byName, snippetOf } from "./helpers";
-import { stackRun } from "./stackRuns";
-import { requireTool, run as runTool } from "./validators";
+import { talosSchematicId } from "./image";
+import { TALOS_BOOTSTRAP_SCRIPT, TALOS_REQUIRED_FIELDS } from "./machineConfig";
+import { ProgramRun } from "../../../render/harness";
+import { byName, snippetOf } from "../../../tests/helpers";
+import { stackRun } from "../../../tests/stackRuns";
+import { requireTool, run as runTool } from "../../../tests/validators";
 
 const machineConfig = snippetOf;
 const unb64 = (text: string) => Buffer.from(text, "base64").toString("utf8");

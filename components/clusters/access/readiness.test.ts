@@ -1,7 +1,7 @@
 import * as https from "https";
 import { AddressInfo } from "net";
-import { ApiNotReadyError, ReadinessTarget, waitForApiReady } from "../lib/readiness";
-import { issueCa, issueLeaf } from "./openssl";
+import { ApiNotReadyError, ReadinessTarget, waitForApiReady } from "./readiness";
+import { issueCa, issueLeaf } from "../../../tests/openssl";
 
 /**
  * The readiness wait against a real HTTPS server on 127.0.0.1, with certificates issued in the test:

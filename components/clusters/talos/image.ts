@@ -1,16 +1,6 @@
 import { createHash } from "crypto";
-import { versions } from "../versions";
-
-/** A disk image Proxmox downloads into a node's `import` datastore. */
-export interface ImageSpec {
-    /** Names the download resource: `image-<key>-<node>`. */
-    readonly key: string;
-    readonly url: string;
-    /** Must end in .qcow2, .raw or .vmdk for the `import` content type. */
-    readonly fileName: string;
-    readonly checksum?: string;
-    readonly checksumAlgorithm?: string;
-}
+import { versions } from "../../../versions";
+import type { ImageSpec } from "../../hosts/images";
 
 /**
  * The Image Factory schematic ID: hex SHA-256 of the schematic's canonical YAML (Go yaml.v3,
@@ -34,8 +24,4 @@ export function talosImage(version: string, extensions: readonly string[] = vers
 /** The installer image Talos upgrades from; the same schematic keeps the extensions across upgrades. */
 export function talosInstallerImage(version: string, extensions: readonly string[] = versions.talosExtensions): string {
     return `factory.talos.dev/nocloud-installer/${talosSchematicId(extensions)}:${version}`;
-}
-
-export function cloudImage(spec: { url: string; fileName: string; checksum?: string; checksumAlgorithm?: string }): ImageSpec {
-    return { key: "cloud", ...spec };
 }

@@ -1,6 +1,6 @@
 import * as yaml from "js-yaml";
-import { check, Field, joinPath, Report, Spec } from "./spec";
-import { parseCidr, parseIpv4 } from "./ipmath";
+import { check, Field, joinPath, Report, Spec } from "../core/spec";
+import { parseCidr, parseIpv4 } from "../core/ipmath";
 
 /**
  * The VM file format of the OpenTofu + Ansible homelab this platform replaces

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { check, closest, joinPath, Spec } from "./lib/spec";
-import { IssueCollector } from "./lib/errors";
-import { Distribution, versions } from "./versions";
+import { check, closest, joinPath, Spec } from "../components/core/spec";
+import { IssueCollector } from "../components/core/issues";
+import { Distribution, versions } from "../versions";
 
 /** The project's config namespace (Pulumi.yaml `name`). */
 export const NAMESPACE = "homelab";

@@ -1,7 +1,7 @@
-import { ClusterConfig, clusterPath, NAMESPACE, PlatformConfig } from "../config";
-import { IssueCollector } from "./errors";
-import { cidrContains, cidrsOverlap, isReservedInSubnet, parseCidr, parseIpv4 } from "./ipmath";
-import { VmDefinition } from "./vmDefinition";
+import { ClusterConfig, clusterPath, NAMESPACE, PlatformConfig } from "./config";
+import { IssueCollector } from "../components/core/issues";
+import { cidrContains, cidrsOverlap, isReservedInSubnet, parseCidr, parseIpv4 } from "../components/core/ipmath";
+import { VmDefinition } from "../components/hosts/vmDefinition";
 
 /** A VM's place in this stack. */
 export interface Membership {

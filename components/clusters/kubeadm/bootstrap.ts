@@ -1,6 +1,6 @@
 import { createHash, X509Certificate } from "crypto";
 import * as yaml from "js-yaml";
-import { CloudInitFile, KeyPairPem, keyPairFiles, NodeBootstrapContent } from "./cloudInit";
+import { CloudInitFile, KeyPairPem, keyPairFiles, NodeBootstrapContent } from "../../hosts/cloudInit";
 
 /**
  * kubeadm HA bootstrap (config API kubeadm.k8s.io/v1beta4), as cloud-init files and commands.

@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseIpConfig, parseVmFile, VmDefinition } from "../lib/vmDefinition";
-import { vmJsonSchema } from "../lib/vmSchema";
-import { FIXTURES, PROJECT_DIR } from "./helpers";
+import { parseIpConfig, parseVmFile, VmDefinition } from "./vmDefinition";
+import { vmJsonSchema } from "./vmSchema";
+import { FIXTURES, PROJECT_DIR } from "../../tests/helpers";
 
 function load(file: string): { vm?: VmDefinition; problems: string[] } {
     const problems: string[] = [];

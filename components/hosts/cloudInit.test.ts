@@ -1,7 +1,7 @@
 import * as yaml from "js-yaml";
-import { renderUserData, userDataDocument } from "../lib/cloudInit";
-import { sha512Crypt } from "../lib/shaCrypt";
-import { cloudInitSchema } from "./validators";
+import { renderUserData, userDataDocument } from "./cloudInit";
+import { sha512Crypt } from "./shaCrypt";
+import { cloudInitSchema } from "../../tests/validators";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBzZZXBb5ydVICjj6GbT1nSntMJ4Ga72rGU6BuNAY1Or operator@homelab";
 

@@ -1,5 +1,5 @@
-import { sha512Crypt, stableSalt } from "../lib/shaCrypt";
-import { requireTool, run } from "./validators";
+import { sha512Crypt, stableSalt } from "./shaCrypt";
+import { requireTool, run } from "../../tests/validators";
 
 describe("SHA-512 crypt", () => {
     beforeAll(() => requireTool("openssl", "openssl"));

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
-import type { NetworkConfig } from "../config";
+import type { NetworkConfig } from "../../config/config";
 import type { VmDefinition, VmDisk } from "./vmDefinition";
 
 type VmArgs = proxmoxve.VmLegacyArgs;

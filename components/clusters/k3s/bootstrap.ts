@@ -1,5 +1,5 @@
 import * as yaml from "js-yaml";
-import { CloudInitFile, KeyPairPem, keyPairFiles, NodeBootstrapContent } from "./cloudInit";
+import { CloudInitFile, KeyPairPem, keyPairFiles, NodeBootstrapContent } from "../../hosts/cloudInit";
 
 /**
  * K3s node bootstrap, as cloud-init files and commands. Pure: the cluster component calls it once

@@ -1,5 +1,5 @@
 import * as yaml from "js-yaml";
-import type { KeyPairPem } from "./cloudInit";
+import type { KeyPairPem } from "../../hosts/cloudInit";
 
 /**
  * Talos machine configuration (v1alpha1) and talosconfig, generated in the program. Talos reads the

@@ -1,14 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { REDACTED } from "../../lib/artefacts";
-import { cloudImage } from "../../lib/images";
-import { K3sNodeSpec, k3sNodeBootstrap, K3sPki } from "../../lib/k3s";
-import type { VmDefinition } from "../../lib/vmDefinition";
-import { versions } from "../../versions";
-import type { ProxmoxVm } from "../hosts/proxmoxVm";
-import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../pki/certificateAuthority";
-import { ClusterAccess, ClusterArgs, clusterAccess, createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticIp } from "./common";
+import { REDACTED } from "../../core/artefacts";
+import { cloudImage } from "../../hosts/images";
+import { K3sNodeSpec, k3sNodeBootstrap, K3sPki } from "./bootstrap";
+import type { VmDefinition } from "../../hosts/vmDefinition";
+import { versions } from "../../../versions";
+import type { ProxmoxVm } from "../../hosts/proxmoxVm";
+import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../../pki/certificateAuthority";
+import { clusterAccess } from "../access/clusterAccess";
+import type { ClusterAccess, ClusterArgs } from "../contract";
+import { createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticIp } from "../nodes";
 
 /**
  * A K3s cluster: the first server starts with `cluster-init` and CAs the program generated,
