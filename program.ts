@@ -38,7 +38,7 @@ export function preparePlatform(projectDir: string = __dirname, options: Platfor
 async function buildPlatform({ config, fleet }: LoadedPlatform, options: PlatformOptions): Promise<Record<string, unknown>> {
     const proxmox = createProxmoxProvider("proxmox", config.proxmox);
     const providers = [proxmox];
-    const images = new ImageLibrary("images", { datastoreId: config.proxmox.imageDatastore }, { providers });
+    const images = new ImageLibrary("images", { datastoreId: config.proxmox.imageDatastore, stack: config.stack }, { providers });
 
     const vmsOf = (cluster: ClusterConfig, role: Membership["role"]): VmDefinition[] =>
         fleet.owned.filter((o) => o.membership.cluster === cluster && o.membership.role === role).map((o) => o.vm);

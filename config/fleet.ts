@@ -2,6 +2,8 @@ import { ClusterConfig, clusterPath, NAMESPACE, PlatformConfig } from "./config"
 import { IssueCollector } from "../components/core/issues";
 import { cidrContains, cidrsOverlap, isReservedInSubnet, parseCidr, parseIpv4 } from "../components/core/ipmath";
 import { VmDefinition } from "../components/hosts/vmDefinition";
+import { cloudImage, ImageSpec, stackImageFileName } from "../components/hosts/images";
+import { talosImage } from "../components/clusters/talos/image";
 
 /** A VM's place in this stack. */
 export interface Membership {
@@ -150,6 +152,44 @@ function checkClusterCidrs(cluster: ClusterConfig, config: PlatformConfig, issue
     }
 }
 
+/** The image a VM that clones no template boots: Talos nodes the Talos image of their cluster's version, the rest the cloud image. */
+function bootImage(membership: Membership, config: PlatformConfig): ImageSpec {
+    return membership.cluster?.distribution === "talos" ? talosImage(membership.cluster.version) : cloudImage(config.cloudImage);
+}
+
+/**
+ * No two downloads may own one (node, datastore, file). Across stacks the stack prefix in the file
+ * name rules it out (stackImageFileName); within this stack, two different images could still meet:
+ * two Talos versions on one node (ImageLibrary keeps one image of a kind per node), or a
+ * homelab:cloudImage.fileName equal to the Talos image's.
+ */
+function checkImageDownloads(owned: readonly { vm: VmDefinition; membership: Membership }[], config: PlatformConfig, issues: IssueCollector): void {
+    const report = issues.forFile(config.file);
+    const byKind = new Map<string, { image: ImageSpec; path: string }>();
+    const byFile = new Map<string, { image: ImageSpec; path: string }>();
+    for (const { vm, membership } of owned) {
+        if (vm.clone) {
+            continue;
+        }
+        const image = bootImage(membership, config);
+        const path = membership.cluster?.distribution === "talos" ? clusterPath(membership.cluster, "version") : `${NAMESPACE}:cloudImage.fileName`;
+        const fileName = stackImageFileName(config.stack, image);
+        const kind = byKind.get(`${image.key}/${vm.targetNode}`);
+        if (kind && kind.image.fileName !== image.fileName) {
+            report(path, `${vm.name} on ${vm.targetNode} needs ${image.fileName}, but ${kind.path} already puts ${kind.image.fileName} there, and a node holds one ${image.key} image per stack: use one version`);
+            continue;
+        }
+        byKind.set(`${image.key}/${vm.targetNode}`, { image, path });
+        const file = `${vm.targetNode}/${config.proxmox.imageDatastore}/${fileName}`;
+        const same = byFile.get(file);
+        if (same && same.image.url !== image.url) {
+            report(path, `${config.proxmox.imageDatastore}:import/${fileName} on ${vm.targetNode} would hold both ${image.url} and ${same.image.url} (${same.path}): give the images different file names`);
+            continue;
+        }
+        byFile.set(file, { image, path });
+    }
+}
+
 /**
  * Cross-file checks over the whole fleet, then works out which VMs this stack owns.
  * Every problem goes to `issues`. References to `broken` VMs (files already reported) are not reported again.
@@ -184,7 +224,8 @@ export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig,
             return;
         }
         claimed.set(name, path);
-        if (membership.cluster && membership.role !== "load-balancer" && vm.ipv4?.kind !== "static") {
+        // The load balancer too: it is the API's address, in the kubeconfig and the certificates' SANs.
+        if (membership.cluster && vm.ipv4?.kind !== "static") {
             report(path, `${name} needs a static IPv4 address in ipconfig0 to be a cluster node`);
         }
         if (membership.cluster?.distribution === "talos") {
@@ -223,6 +264,7 @@ export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig,
         checkClusterCidrs(cluster, config, issues);
     }
     config.standaloneVms.forEach((name, i) => claim(name, `${NAMESPACE}:standaloneVms[${i}]`, { role: "standalone" }));
+    checkImageDownloads(owned, config, issues);
 
     return { all: sorted, owned };
 }
