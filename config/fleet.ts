@@ -254,7 +254,7 @@ export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig,
         const guest = guestOf(vm, membership, config);
         if (guest) {
             const disk = bootDisk(vm);
-            const diskPath = disk.path ?? `nested_disks.${disk.interface.replace(/\d+$/, "")}.${disk.interface}.disk`;
+            const diskPath = disk.fieldPath ?? `nested_disks.${disk.interface.replace(/\d+$/, "")}.${disk.interface}.disk`;
             checkGuestFit({ cpuType: vm.cpuType, bootDisk: { path: diskPath, sizeGiB: disk.sizeGb } }, guest.image, guest.context, issues.forFile(vm.file));
         }
     }

@@ -158,7 +158,7 @@ interface RawVm {
 export interface VmDisk {
     readonly interface: string;
     /** Where the file declares it, for messages: `nested_disks.scsi.scsi0.disk`, or `disks[0]` in the older list. */
-    readonly path?: string;
+    readonly fieldPath?: string;
     readonly datastoreId: string;
     readonly sizeGb: number;
     readonly fileFormat: string;
@@ -307,7 +307,7 @@ function collectDisks(entries: readonly SlotEntry[], report: Report) {
         if (content.disk) {
             const d = content.disk;
             disks.push({
-                interface: slot, path: bus === undefined ? path : joinPath(path, "disk"), datastoreId: d.storage, sizeGb: sizeInGb(d.size), fileFormat: d.format ?? "raw",
+                interface: slot, fieldPath: bus === undefined ? path : joinPath(path, "disk"), datastoreId: d.storage, sizeGb: sizeInGb(d.size), fileFormat: d.format ?? "raw",
                 cache: d.cache, discard: d.discard, iothread: d.iothread, ssd: d.emulatessd, backup: d.backup, replicate: d.replicate,
             });
         } else if (content.passthrough) {
