@@ -305,14 +305,4 @@ describe("component checks", () => {
         expect(run.resources.filter((r) => r.parent === component.urn)).toEqual([]);
         expect(run.resources.map((r) => r.type).sort()).toEqual(["homelab:cluster:K3sCluster", "homelab:hosts:ImageLibrary", "pulumi:pulumi:Stack"]);
     });
-
-    it("are also caught at load for a DHCP load balancer, before anything is registered", async () => {
-        const ip = (n: number) => ({ ipconfig0: `"ip=192.168.1.${n}/24,gw=192.168.1.1"` });
-        const run = await runStack({
-            config: { ...baseConfig(), clusters: [{ name: "lab", role: "workload", distribution: "kubeadm", controlPlanes: ["c1", "c2", "c3"], loadBalancer: "lb" }] },
-            projectDir: makeProject({ "c1.yaml": vmYaml("c1", ip(81)), "c2.yaml": vmYaml("c2", ip(82)), "c3.yaml": vmYaml("c3", ip(83)), "lb.yaml": vmYaml("lb", { ipconfig0: '"ip=dhcp"' }) }),
-        });
-        expect(reportLines(run)).toEqual(["Pulumi.test.yaml: homelab:clusters[0].loadBalancer: lb needs a static IPv4 address in ipconfig0 to be a cluster node"]);
-        expect(run.resources).toEqual([]);
-    });
 });

@@ -31,16 +31,16 @@ export function requireValid(type: string, name: string, errors: { propertyPath:
 }
 
 /**
- * Every node of a cluster (and kubeadm's load balancer) is addressed by its static IPv4 address: in
- * certificates, join URLs and the kubeconfig. Checked in the component's validation, before any child
- * exists, so a caller that skipped config/fleet.ts gets a path-addressed report, not a half-built cluster.
+ * Every node of a cluster is addressed by its static IPv4 address: in certificates, join URLs and the
+ * kubeconfig. Checked in the component's validation, before any child exists, so a caller that skipped
+ * config/fleet.ts gets a path-addressed report, not a half-built cluster. (KubeadmCluster checks its
+ * load balancer itself.)
  */
-export function staticAddressErrors(args: Pick<ClusterArgs, "controlPlanes" | "workers" | "loadBalancer">): { propertyPath: string; reason: string }[] {
+export function staticAddressErrors(args: Pick<ClusterArgs, "controlPlanes" | "workers">): { propertyPath: string; reason: string }[] {
     const reason = (vm: VmDefinition) => `${vm.file}: ipconfig0: a cluster node needs a static IPv4 address, not ${vm.ipv4 ? vm.ipv4.kind : "none"}`;
     return [
         ...args.controlPlanes.map((vm, i) => ({ vm, propertyPath: `controlPlanes[${i}]` })),
         ...args.workers.map((vm, i) => ({ vm, propertyPath: `workers[${i}]` })),
-        ...(args.loadBalancer ? [{ vm: args.loadBalancer, propertyPath: "loadBalancer" }] : []),
     ]
         .filter(({ vm }) => vm.ipv4?.kind !== "static")
         .map(({ vm, propertyPath }) => ({ propertyPath, reason: reason(vm) }));
