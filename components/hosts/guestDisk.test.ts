@@ -17,6 +17,15 @@ describe("guest disk names", () => {
         expect([0, 1, 25, 26, 27, 51, 52, 701, 702].map(diskLetters)).toEqual(["a", "b", "z", "aa", "ab", "az", "ba", "zz", "aaa"]);
     });
 
+    it("give every index up to three letters its own suffix, in Linux's order (shorter first, then alphabetical)", () => {
+        const suffixes = Array.from({ length: 26 + 26 ** 2 + 26 ** 3 }, (_, i) => diskLetters(i));
+        expect(new Set(suffixes).size).toBe(suffixes.length);
+        expect(suffixes.every((x) => /^[a-z]{1,3}$/.test(x))).toBe(true);
+        const outOfOrder = suffixes.slice(1).filter((x, i) => x.length < suffixes[i].length || (x.length === suffixes[i].length && x <= suffixes[i]));
+        expect(outOfOrder).toEqual([]);
+        expect(suffixes.at(-1)).toBe("zzz");
+    });
+
     it("name virtio disks /dev/vdX in slot order, whatever order the file lists them in", () => {
         const v = vm(["virtio3", "virtio0", "virtio10"]);
         expect(["virtio0", "virtio3", "virtio10"].map((s) => guestDevice(v, s))).toEqual([{ device: "/dev/vda" }, { device: "/dev/vdb" }, { device: "/dev/vdc" }]);
