@@ -161,7 +161,7 @@ describe("Talos bootstrap", () => {
 
     it("is not re-run for a replaced node of several control planes, which rejoins etcd instead", async () => {
         const run = await runStack({
-            config: { ...baseConfig(), clusters: [{ name: "lab", role: "workload", distribution: "talos", controlPlanes: ["t1", "t2", "t3"] }] },
+            config: { ...baseConfig(), clusters: [{ name: "lab", role: "workload", distribution: "talos", controlPlanes: ["t1", "t2", "t3"], vip: "192.168.1.79" }] },
             projectDir: makeProject({ "t1.yaml": node("t1", "192.168.1.71", 301), "t2.yaml": node("t2", "192.168.1.72", 302), "t3.yaml": node("t3", "192.168.1.73", 303) }),
         });
         expect(run.error).toBeUndefined();

@@ -43,6 +43,20 @@ export interface ProxmoxVmArgs {
     readonly cloudInitType?: "nocloud";
 }
 
+/** `first`, then whatever the caller's options already wait for. */
+function withDependency(first: pulumi.Resource, inherited: pulumi.ResourceOptions["dependsOn"]): pulumi.ResourceOptions["dependsOn"] {
+    if (inherited === undefined) {
+        return [first];
+    }
+    if (Array.isArray(inherited)) {
+        return [first, ...inherited];
+    }
+    if (pulumi.Resource.isInstance(inherited)) {
+        return [first, inherited];
+    }
+    return pulumi.output(inherited as pulumi.Input<pulumi.Input<pulumi.Resource>[] | pulumi.Resource>).apply((d) => [first, ...(Array.isArray(d) ? d : [d])]);
+}
+
 /** The id Proxmox gives a snippet: `<datastore>:snippets/<file>`. */
 export function snippetVolumeId(datastoreId: string, fileName: string): string {
     return `${datastoreId}:snippets/${fileName}`;
@@ -155,7 +169,15 @@ export class ProxmoxVm extends pulumi.ComponentResource {
             }),
             // A replacement must never run beside the VM it replaces: both would hold one static IP and
             // hostname on the LAN. A new target_node migrates (`migrate`) instead of replacing.
-            { parent: this, ignoreChanges: vmIgnoreChanges(vm), protect: args.protect ?? false, deleteBeforeReplace: true, dependsOn: [this.userDataFile] },
+            // The component's dependsOn holds back the VM's first boot (a kubeadm control plane waits for its load
+            // balancer); Pulumi does not pass a component's dependsOn on to its children by itself.
+            {
+                parent: this,
+                ignoreChanges: vmIgnoreChanges(vm),
+                protect: args.protect ?? false,
+                deleteBeforeReplace: true,
+                dependsOn: withDependency(this.userDataFile, opts?.dependsOn),
+            },
         );
 
         this.vmId = this.vm.vmId;
