@@ -18,6 +18,12 @@ export const versions = {
     charts: {
         cilium: { repo: "https://helm.cilium.io/", chart: "cilium", version: "1.20.0" },
     },
+    /**
+     * The Pulumi CLI that CI installs and Pulumi Deployments runs (its executor image tag), kept equal
+     * to the @pulumi/pulumi SDK in package.json: the two are released together. A test holds the
+     * workflows to it.
+     */
+    pulumiCli: "3.248.0",
     /** Default Kubernetes distribution versions, per cluster `distribution`; a cluster may pin its own `version`. */
     distributions: {
         k3s: "v1.34.1+k3s1",
