@@ -107,7 +107,7 @@ describe("the deployments program", () => {
                 preRunCommands: [
                     "npm ci --no-audit --no-fund",
                     "npm run render -- dev",
-                    "curl -fsSL --retry 3 -o /usr/local/bin/talosctl https://github.com/siderolabs/talos/releases/download/v1.11.5/talosctl-linux-amd64 && chmod 0755 /usr/local/bin/talosctl && talosctl version --client",
+                    "(cd /tmp && curl -fsSLO --retry 3 https://github.com/siderolabs/talos/releases/download/v1.11.5/talosctl-linux-amd64 && curl -fsSLO --retry 3 https://github.com/siderolabs/talos/releases/download/v1.11.5/sha256sum.txt && grep ' talosctl-linux-amd64$' sha256sum.txt | sha256sum -c - && install -m 0755 talosctl-linux-amd64 /usr/local/bin/talosctl) && talosctl version --client",
                 ],
                 environmentVariables: { VAULT_ADDR: "https://vault.home.arpa:8200", VAULT_TOKEN: "hvs.example-token" },
                 options: { skipInstallDependencies: true },
@@ -306,7 +306,7 @@ describe("pre-run commands", () => {
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: homelab\n");
         fs.writeFileSync(path.join(dir, "Pulumi.lab.yaml"), "config:\n  homelab:clusters:\n    - {name: t, distribution: talos, version: v1.10.7, controlPlanes: [a]}\n");
         expect(preRunCommands(dir, "lab")[2]).toBe(
-            "curl -fsSL --retry 3 -o /usr/local/bin/talosctl https://github.com/siderolabs/talos/releases/download/v1.10.7/talosctl-linux-amd64 && chmod 0755 /usr/local/bin/talosctl && talosctl version --client",
+            "(cd /tmp && curl -fsSLO --retry 3 https://github.com/siderolabs/talos/releases/download/v1.10.7/talosctl-linux-amd64 && curl -fsSLO --retry 3 https://github.com/siderolabs/talos/releases/download/v1.10.7/sha256sum.txt && grep ' talosctl-linux-amd64$' sha256sum.txt | sha256sum -c - && install -m 0755 talosctl-linux-amd64 /usr/local/bin/talosctl) && talosctl version --client",
         );
     });
 });

@@ -8,13 +8,18 @@ import { versions } from "../versions";
  * - The offline render of the stack checks every input (stack config and all of vms/) and prints
  *   the path-addressed report on bad input, before the operation touches state or Proxmox.
  * - A stack with a Talos cluster needs `talosctl` for the one bootstrap call; the executor image has
- *   none, so the release binary of the cluster's own Talos version is installed.
+ *   none, so the release binary of the cluster's own Talos version is installed, checked against the
+ *   release's sha256sum.txt (Talos's release job writes it: .github/workflows/ci.yaml in siderolabs/talos).
  */
 export function preRunCommands(repoDir: string, stack: string): string[] {
     const commands = ["npm ci --no-audit --no-fund", `npm run render -- ${stack}`];
     for (const version of talosVersions(repoDir, stack)) {
-        const url = `https://github.com/siderolabs/talos/releases/download/${version}/talosctl-linux-amd64`;
-        commands.push(`curl -fsSL --retry 3 -o /usr/local/bin/talosctl ${url} && chmod 0755 /usr/local/bin/talosctl && talosctl version --client`);
+        const release = `https://github.com/siderolabs/talos/releases/download/${version}`;
+        commands.push(
+            `(cd /tmp && curl -fsSLO --retry 3 ${release}/talosctl-linux-amd64 && curl -fsSLO --retry 3 ${release}/sha256sum.txt` +
+                " && grep ' talosctl-linux-amd64$' sha256sum.txt | sha256sum -c - && install -m 0755 talosctl-linux-amd64 /usr/local/bin/talosctl)" +
+                " && talosctl version --client",
+        );
     }
     return commands;
 }
