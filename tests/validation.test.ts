@@ -108,6 +108,19 @@ const cases: Case[] = [
         expected: ["vms/vm-b.yaml: ipconfig0: 192.168.1.50 is also the IP of vms/vm-a.yaml"],
     },
     {
+        title: "duplicate IPv6 addresses, however they are spelt",
+        files: {
+            "vm-a.yaml": vmYaml(A, { ipconfig0: '"ip=192.168.1.50/24,gw=192.168.1.1,ip6=fd00::50/64"' }),
+            "vm-b.yaml": vmYaml(B, { ipconfig0: '"ip=192.168.1.51/24,gw=192.168.1.1,ip6=fd00:0:0:0::50/64"' }),
+        },
+        expected: ["vms/vm-b.yaml: ipconfig0: fd00::50 is also the IP of vms/vm-a.yaml"],
+    },
+    {
+        title: "an IPv4 gateway given for IPv6",
+        files: { ...baseFiles(), "vm-b.yaml": vmYaml(B, { ipconfig0: '"ip=192.168.1.51/24,ip6=fd00::51/64,gw6=192.168.1.1"' }) },
+        expected: ["vms/vm-b.yaml: ipconfig0: gw6=192.168.1.1 is not an IPv6 address"],
+    },
+    {
         title: "an IP outside its subnet",
         files: { ...baseFiles(), "vm-b.yaml": vmYaml(B, { ipconfig0: '"ip=192.168.2.12/24,gw=192.168.1.1"' }) },
         expected: ["vms/vm-b.yaml: ipconfig0: 192.168.2.12 is not inside 192.168.1.0/24"],

@@ -1,6 +1,6 @@
 import * as yaml from "js-yaml";
 import { bool, ignored, int, joinPath, map, object, oneOf, pattern, Report, str, validate, z } from "../core/schema";
-import { parseCidr, parseIpv4 } from "../core/ipmath";
+import { parseCidr, parseIpv4, parseIpv6, parseIpv6Cidr } from "../core/ipmath";
 
 /**
  * The VM file format of the OpenTofu + Ansible homelab this platform replaces
@@ -227,10 +227,29 @@ export function parseIpConfig(text: string, path: string, report: Report): { ipv
         report(path, "gw= needs ip=");
         ok = false;
     }
+    // Proxmox's ip6= is a CIDR, dhcp (DHCPv6) or auto (SLAAC); gw6= applies to a static address only
+    // (https://pve.proxmox.com/pve-docs/qm.1.html, ipconfig[n]). The text is kept as written: it is what Proxmox gets.
+    let ipv6: { address: string; gateway?: string } | undefined;
     const ip6 = parts.get("ip6");
-    const ipv6 = ip6 === undefined ? undefined : { address: ip6, gateway: parts.get("gw6") };
-    if (ip6 !== undefined && ip6 !== "dhcp" && ip6 !== "auto" && !/^[0-9a-fA-F:]+\/\d{1,3}$/.test(ip6)) {
-        report(path, `ip6=${ip6} is not dhcp, auto or an IPv6 address with a prefix`);
+    const gw6 = parts.get("gw6");
+    if (ip6 === "dhcp" || ip6 === "auto") {
+        ipv6 = { address: ip6, gateway: undefined };
+        if (gw6 !== undefined) {
+            report(path, `gw6= has no meaning with ip6=${ip6}`);
+            ok = false;
+        }
+    } else if (ip6 !== undefined) {
+        if (parseIpv6Cidr(ip6, false) === undefined) {
+            report(path, `ip6=${ip6} is not dhcp, auto or an IPv6 address with a prefix`);
+            ok = false;
+        } else if (gw6 !== undefined && parseIpv6(gw6) === undefined) {
+            report(path, `gw6=${gw6} is not an IPv6 address`);
+            ok = false;
+        } else {
+            ipv6 = { address: ip6, gateway: gw6 };
+        }
+    } else if (gw6 !== undefined) {
+        report(path, "gw6= needs ip6=");
         ok = false;
     }
     return ok ? { ipv4, ipv6 } : undefined;
