@@ -71,6 +71,32 @@ describe("validate", () => {
     });
 });
 
+describe("rules over several fields", () => {
+    // How a cross-field rule is added to a schema: its message and path (relative to the refined
+    // object) are reported as written, after the fields' own problems.
+    const range = object({ low: int("low", 0, 10), high: int("high") }).superRefine((v, ctx) => {
+        if (v.low > v.high) {
+            ctx.addIssue({ code: "custom", path: ["low"], message: `must not exceed high (${v.high})` });
+        }
+    });
+
+    it("reports a refinement's own message at its path", () => {
+        const lines: string[] = [];
+        expect(validate(range, { low: 11, high: 1, hihg: 2 }, "nested_disks", (p, m) => lines.push(`${p}: ${m}`))).toBeUndefined();
+        expect(lines).toEqual([
+            'nested_disks.hihg: unknown field (did you mean "high"?)',
+            "nested_disks.low: must be at most 10, got 11",
+            "nested_disks.low: must not exceed high (1)",
+        ]);
+    });
+
+    it("does not run the refinement on a value of the wrong type", () => {
+        const lines: string[] = [];
+        validate(range, { low: "x", high: 1 }, "", (p, m) => lines.push(`${p}: ${m}`));
+        expect(lines).toEqual(['low: must be an integer, got string "x"']);
+    });
+});
+
 describe("path and hint helpers", () => {
     it("joins paths as the reports write them", () => {
         expect(joinPath("", "a")).toBe("a");

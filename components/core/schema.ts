@@ -9,6 +9,11 @@ import { z } from "zod";
  * project's ("must be an integer, got string \"eight\""), each problem addressed by its field path
  * (`nested_disks.scsi.scsi0.disk.size`, `homelab:clusters[0].name`), unknown fields with a
  * "did you mean" hint. Zod's error customisation: https://zod.dev/error-customization
+ *
+ * A rule over several fields is a `.superRefine((value, ctx) => ctx.addIssue({ code: "custom",
+ * path, message }))` on the object (https://zod.dev/api#superrefine): its message is reported as
+ * written, at `path` under the object. zod runs it once every field has the right type, even when
+ * one is out of range, so it sees typed values but must not assume they are in range.
  */
 
 export { z };
