@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { bool, closest, int, joinPath, map, object, oneOf, pattern, str, validate, z } from "../components/core/schema";
 import { IssueCollector } from "../components/core/issues";
+import { parseCidr, parseIpv4 } from "../components/core/ipmath";
 import { Distribution, versions } from "../versions";
 
 /** The project's config namespace (Pulumi.yaml `name`). */
@@ -11,11 +12,13 @@ export type ClusterRole = (typeof ROLES)[number];
 export const DISTRIBUTIONS = Object.keys(versions.distributions) as [Distribution, ...Distribution[]];
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const IPV4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
-const CIDR = /^(\d{1,3})(\.\d{1,3}){3}\/\d{1,2}$/;
 
 const vmList = (description: string) => z.array(str("VM name (a file in vms/)")).describe(description);
-const cidr = (description: string, hint: string) => pattern(description, CIDR, hint);
+// Addresses are checked by parsing them, not by their shape: 192.168.1.300 has the shape of one.
+const ipv4 = (description: string) =>
+    z.string().refine((text) => parseIpv4(text) !== undefined, { error: (issue) => `${JSON.stringify(issue.input)} is not an IPv4 address` }).describe(description);
+const cidr = (description: string, hint: string) =>
+    z.string().refine((text) => parseCidr(text, false) !== undefined, { error: (issue) => `${JSON.stringify(issue.input)} is not ${hint}` }).describe(description);
 
 /** One entry per `homelab:` key. Pulumi.yaml declares the same keys; a test keeps the two in step. */
 export const CONFIG_KEYS = {
@@ -94,8 +97,8 @@ export const CONFIG_KEYS = {
         schema: map(
             object({
                 cidr: cidr("Subnet", "a CIDR like 192.168.1.0/24"),
-                gateway: pattern("Default gateway", IPV4, "an IPv4 address"),
-                dnsServers: z.array(pattern("DNS server", IPV4, "an IPv4 address")).default([]),
+                gateway: ipv4("Default gateway"),
+                dnsServers: z.array(ipv4("DNS server")).default([]),
                 domain: str("DNS search domain").optional(),
             }),
             { pattern: /^[a-z][a-z0-9]{0,14}$/, hint: "a Linux bridge name like vmbr0" },

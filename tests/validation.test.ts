@@ -222,6 +222,16 @@ const cases: Case[] = [
         expected: ['Pulumi.test.yaml: homelab:proxmox.nodes.node01.cores: must be an integer, got string "8"'],
     },
     {
+        title: "a gateway shaped like an IPv4 address that is not one",
+        config: { ...baseConfig(), standaloneVms: [A, B], networks: { vmbr0: { cidr: "192.168.1.0/24", gateway: "192.168.1.300" } } },
+        expected: ['Pulumi.test.yaml: homelab:networks.vmbr0.gateway: "192.168.1.300" is not an IPv4 address'],
+    },
+    {
+        title: "a pod CIDR shaped like one that is not",
+        config: clusterConfig({ podCidr: "10.300.0.0/16" }),
+        expected: ['Pulumi.test.yaml: homelab:clusters[0].podCidr: "10.300.0.0/16" is not a CIDR'],
+    },
+    {
         title: "overlapping pod and service CIDRs",
         config: clusterConfig({ podCidr: "10.42.0.0/16", serviceCidr: "10.42.128.0/17" }),
         expected: ["Pulumi.test.yaml: homelab:clusters[0].serviceCidr: 10.42.128.0/17 overlaps podCidr 10.42.0.0/16"],
