@@ -26,6 +26,11 @@ describe("validate", () => {
         expect(parsed).toEqual({ name: "vm", cores: 1, clone: null, legacy: { anything: [1] } });
     });
 
+    it("keeps the input's key order, at every depth, with defaulted fields last", () => {
+        const { parsed } = problems({ slots: { scsi1: { size: "1G", storage: "b" }, scsi0: { storage: "a" } }, name: "vm" });
+        expect(JSON.stringify(parsed)).toBe('{"slots":{"scsi1":{"size":"1G","storage":"b"},"scsi0":{"storage":"a"}},"name":"vm","cores":1,"clone":null}');
+    });
+
     it("says what each kind of value must be, and what it got", () => {
         expect(problems({ name: 5, cores: "eight", state: "paused", clone: [], serial: "yes", tags: {} }).lines).toEqual([
             "name: must be a string, got number 5",

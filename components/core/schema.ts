@@ -208,6 +208,36 @@ function toPath(base: string, path: readonly PropertyKey[]): string {
     return path.reduce<string>((acc, key) => joinPath(acc, typeof key === "number" ? key : String(key)), base);
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * zod builds an object's output in the schema's field order; readers that walk a mapping
+ * (`nested_disks` buses, a slot's drive kinds) must see the file's order, as Proxmox gets the
+ * disks in it. So the output follows the input's key order, fields filled by defaults last.
+ */
+function inInputOrder(output: unknown, input: unknown): unknown {
+    if (Array.isArray(output) && Array.isArray(input)) {
+        return output.map((item, i) => inInputOrder(item, input[i]));
+    }
+    if (!isPlainObject(output) || !isPlainObject(input)) {
+        return output;
+    }
+    const ordered: Record<string, unknown> = {};
+    for (const key of Object.keys(input)) {
+        if (key in output) {
+            ordered[key] = inInputOrder(output[key], input[key]);
+        }
+    }
+    for (const key of Object.keys(output)) {
+        if (!(key in ordered)) {
+            ordered[key] = output[key];
+        }
+    }
+    return ordered;
+}
+
 interface Found {
     readonly path: readonly PropertyKey[];
     readonly message: string;
@@ -215,14 +245,14 @@ interface Found {
 
 /**
  * Checks `value` against `schema`, reporting every problem at its path under `base`.
- * Returns the parsed value (defaults applied), or undefined when anything is wrong.
+ * Returns the parsed value (defaults applied, keys in the input's order), or undefined when anything is wrong.
  *
  * An object's unknown fields are reported before its fields' own problems, one line each.
  */
 export function validate<S extends z.ZodType>(schema: S, value: unknown, base: string, report: Report): z.output<S> | undefined {
     const result = schema.safeParse(value, { error: message });
     if (result.success) {
-        return result.data;
+        return inInputOrder(result.data, value) as z.output<S>;
     }
     const found: Found[] = [];
     // zod still runs a list's length check on a string; once a value has the wrong type, that is all there is to say.
