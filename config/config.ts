@@ -117,6 +117,7 @@ export const CONFIG_KEYS = {
                 controlPlanes: z.array(str("VM name")).min(1),
                 workers: vmList("Worker VMs").default([]),
                 loadBalancer: str("HAProxy VM in front of the API (kubeadm with several control planes)").optional(),
+                vip: ipv4("Shared virtual IP the control planes hold as the API endpoint (Talos with several control planes)").optional(),
                 podCidr: cidr("Pod network", "a CIDR").default("10.244.0.0/16"),
                 serviceCidr: cidr("Service network", "a CIDR").default("10.96.0.0/12"),
             }),
@@ -218,6 +219,8 @@ export interface ClusterConfig {
     readonly controlPlanes: readonly string[];
     readonly workers: readonly string[];
     readonly loadBalancer?: string;
+    /** Talos: the control planes' shared virtual IP, the API endpoint. */
+    readonly vip?: string;
     readonly podCidr: string;
     readonly serviceCidr: string;
 }
@@ -364,6 +367,7 @@ function buildConfig(stack: string, file: string, v: ConfigValues): PlatformConf
         controlPlanes: c.controlPlanes,
         workers: c.workers,
         loadBalancer: c.loadBalancer,
+        vip: c.vip,
         podCidr: c.podCidr,
         serviceCidr: c.serviceCidr,
     }));
