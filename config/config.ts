@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { bool, closest, int, joinPath, map, object, oneOf, pattern, str, validate, z } from "../components/core/schema";
+import { bool, closest, configKind, int, joinPath, map, object, oneOf, pattern, str, validate, z } from "../components/core/schema";
 import { IssueCollector } from "../components/core/issues";
 import { parseCidr, parseIpv4 } from "../components/core/ipmath";
 import { Distribution, versions } from "../versions";
@@ -174,25 +174,6 @@ export type ConfigKeyName = keyof typeof CONFIG_KEYS;
 /** Each key's value once validated, its defaults applied: the types come from the schemas. */
 type ConfigValues = { -readonly [K in ConfigKeyName]: z.output<(typeof CONFIG_KEYS)[K]["schema"]> };
 
-/**
- * Pulumi hands every config value over as a string; all but plain strings are JSON.
- * The name is for the message when that JSON does not parse.
- */
-function structuredKind(schema: z.ZodType): string | undefined {
-    if (schema instanceof z.ZodString) {
-        return undefined;
-    }
-    if (schema instanceof z.ZodRecord) {
-        return "map";
-    }
-    if (schema instanceof z.ZodArray) {
-        return "array";
-    }
-    if (schema instanceof z.ZodBoolean) {
-        return "boolean";
-    }
-    return "object";
-}
 
 export interface ProxmoxNode {
     readonly name: string;
@@ -320,8 +301,8 @@ export function readPlatformConfig(issues: IssueCollector): PlatformConfig | und
             continue;
         }
         let value: unknown = raw;
-        const kind = structuredKind(declared.schema);
-        if (kind !== undefined) {
+        const kind = configKind(declared.schema);
+        if (kind !== "string") {
             try {
                 value = JSON.parse(raw);
             } catch {

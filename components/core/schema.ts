@@ -125,6 +125,23 @@ export function ignored(description: string) {
     return z.unknown().optional().describe(description);
 }
 
+/**
+ * Pulumi hands every config value over as a string; all but plain strings arrive as JSON.
+ * The kind of value a config key's schema takes, for reading it and for messages when its JSON does not parse.
+ */
+export function configKind(schema: z.ZodType): "string" | "boolean" | "array" | "map" | "object" {
+    if (schema instanceof z.ZodString) {
+        return "string";
+    }
+    if (schema instanceof z.ZodBoolean) {
+        return "boolean";
+    }
+    if (schema instanceof z.ZodArray) {
+        return "array";
+    }
+    return schema instanceof z.ZodRecord ? "map" : "object";
+}
+
 // ---------------------------------------------------------------------------------------------
 // Messages
 
