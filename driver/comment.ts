@@ -78,7 +78,8 @@ export function diagnostics(events: readonly EngineEvent[]): Diagnostic[] {
             continue;
         }
         const message = stripAnsi(d.message).trim();
-        const resource = d.urn ? nameOf(d.urn) : undefined;
+        // The stack root stands for the program as a whole: no resource to name.
+        const resource = d.urn && !d.urn.includes(`::${ROOT_STACK_TYPE}::`) ? nameOf(d.urn) : undefined;
         const key = `${d.severity}\0${resource ?? ""}\0${message}`;
         if (message && !seen.has(key)) {
             seen.add(key);
@@ -115,10 +116,7 @@ function plural(n: number, word: string): string {
 function stackSection(project: string, run: StackRun): string {
     const resources = changedResources(run.events);
     const diags = diagnostics(run.events);
-    const headline =
-        run.result === "succeeded" || run.result === "drifted"
-            ? totals(run.changes)
-            : `${run.result}${run.message ? `: ${stripAnsi(run.message).split("\n")[0]}` : ""}`;
+    const headline = run.result === "succeeded" || run.result === "drifted" ? totals(run.changes) : run.result;
     const counts = [plural(resources.length, "changed resource")];
     const errors = diags.filter((d) => d.severity === "error").length;
     const warnings = diags.length - errors;
@@ -129,7 +127,8 @@ function stackSection(project: string, run: StackRun): string {
         counts.push(plural(warnings, "warning"));
     }
     const body: string[] = [];
-    if (run.result === "failed" && run.message) {
+    // The CLI's message, unless the engine's error diagnostics below already say it.
+    if (run.result !== "succeeded" && run.message && errors === 0) {
         body.push("**Error**", "", fenced(stripAnsi(run.message).trim()), "");
     }
     if (resources.length > 0) {
@@ -168,10 +167,11 @@ function trimTo(text: string, budget: number): string {
         kept.push(line);
         size += line.length + 1;
     }
+    // The open fence, with its indentation (a list item's block is indented).
     let fence: string | undefined;
     let details = 0;
     for (const line of kept) {
-        const f = /^\s*(`{3,})/.exec(line)?.[1];
+        const f = /^(\s*`{3,})/.exec(line)?.[1];
         if (f && (fence === undefined || f === fence)) {
             fence = fence === undefined ? f : undefined;
         } else if (fence === undefined && line === "<details>") {
