@@ -224,7 +224,9 @@ export async function runStacks(options: OrchestratorOptions): Promise<StackRun[
                     onEvent: (event) => {
                         events.push(event);
                         progress.observe(event);
-                        out.setProgress(stack, `${operation}: ${progress.describe()} (${formatDuration(now() - started)})`);
+                        if (progress.total > 0) {
+                            out.setProgress(stack, `${operation}: ${progress.describe()} (${formatDuration(now() - started)})`);
+                        }
                     },
                 });
                 return { ok: true, result, events, attempts: n };
