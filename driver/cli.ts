@@ -316,14 +316,21 @@ if (require.main === module) {
     const { LocalAutomation } = require("./localAutomation") as typeof import("./localAutomation");
     const cancel = new AbortController();
     const force = new AbortController();
-    process.on("SIGINT", () => {
-        if (!cancel.signal.aborted) {
-            process.stderr.write("\nCtrl-C: stopping; running operations finish their steps in flight and unlock their stacks (Ctrl-C again: pulumi cancel now)\n");
-            cancel.abort();
-        } else {
-            force.abort();
-        }
-    });
+    // Only stack operations need a clean stop; the other commands keep Node's default (exit).
+    const command = process.argv.slice(2).find((a) => !a.startsWith("-"));
+    if (command && ["preview", "up", "refresh", "destroy", "drift"].includes(command)) {
+        process.on("SIGINT", () => {
+            if (!cancel.signal.aborted) {
+                process.stderr.write("\nCtrl-C: stopping; running operations finish their steps in flight and unlock their stacks (Ctrl-C again: pulumi cancel now)\n");
+                cancel.abort();
+            } else if (!force.signal.aborted) {
+                process.stderr.write("\nCtrl-C: pulumi cancel for the stacks still running (Ctrl-C again: quit at once)\n");
+                force.abort();
+            } else {
+                process.exit(130);
+            }
+        });
+    }
     platformCli(process.argv.slice(2), {
         automation: (dir) => new LocalAutomation(dir),
         stdout: { write: (t) => process.stdout.write(t), isTTY: Boolean(process.stdout.isTTY) },
