@@ -10,6 +10,16 @@ export const versions = {
         // Proxmox's `import` content type only accepts .qcow2/.raw/.vmdk names; the .img is qcow2.
         fileName: "noble-server-cloudimg-amd64-20250805.qcow2",
     },
+    /**
+     * Virtual disk sizes of the pinned images, in MiB: a boot disk imported from one cannot be smaller,
+     * as Proxmox does not shrink disks (components/hosts/hardware.ts). Re-read them on a bump.
+     */
+    imageVirtualSizeMiB: {
+        /** livecd-rootfs (24.04.86) live-build/ubuntu-cpc/hooks.d/base/disk-image-uefi.binary: `IMAGE_SIZE=3758096384` for amd64. */
+        ubuntuCloudImage: 3584,
+        /** Talos v1.11.5 pkg/imager/profile/default.go: the `nocloud` profile's `DiskSize: MinRAWDiskSize` (1246 MiB). */
+        talosNocloud: 1246,
+    },
     /** Talos image-factory extensions baked into the nocloud image (the schematic ID is derived from them). */
     talosExtensions: ["siderolabs/iscsi-tools", "siderolabs/qemu-guest-agent"],
     /** K3s's install script, taken from the same tag as the version it installs. */

@@ -2,6 +2,9 @@ import { ClusterConfig, clusterPath, NAMESPACE, PlatformConfig } from "./config"
 import { IssueCollector } from "../components/core/issues";
 import { cidrContains, cidrsOverlap, isReservedInSubnet, parseCidr, parseIpv4 } from "../components/core/ipmath";
 import { VmDefinition } from "../components/hosts/vmDefinition";
+import { checkGuestFit, GuestImage, talosImage, ubuntuCloudImage } from "../components/hosts/hardware";
+import { bootDisk } from "../components/hosts/vmArgs";
+import { versions } from "../versions";
 
 /** A VM's place in this stack. */
 export interface Membership {
@@ -151,6 +154,24 @@ function checkClusterCidrs(cluster: ClusterConfig, config: PlatformConfig, issue
 }
 
 /**
+ * What a VM of this stack boots, when the program knows it: the Talos image for Talos nodes, the pinned
+ * Ubuntu cloud image for VMs that clone nothing. A template's OS and disk, and a cloud image set in
+ * homelab:cloudImage, are not known here, so their VMs are not checked against them.
+ */
+function guestOf(vm: VmDefinition, membership: Membership, config: PlatformConfig): { image: GuestImage; context: string } | undefined {
+    if (vm.clone) {
+        return undefined;
+    }
+    if (membership.cluster?.distribution === "talos") {
+        return { image: talosImage(versions.imageVirtualSizeMiB.talosNocloud), context: `${vm.name} is a node of Talos cluster "${membership.cluster.name}"` };
+    }
+    if (config.cloudImage.url !== versions.ubuntuCloudImage.url) {
+        return undefined;
+    }
+    return { image: ubuntuCloudImage(versions.imageVirtualSizeMiB.ubuntuCloudImage), context: `${vm.name} clones no template, so it boots the cloud image pinned in versions.ts` };
+}
+
+/**
  * Cross-file checks over the whole fleet, then works out which VMs this stack owns.
  * Every problem goes to `issues`. References to `broken` VMs (files already reported) are not reported again.
  */
@@ -186,6 +207,12 @@ export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig,
         claimed.set(name, path);
         if (membership.cluster && membership.role !== "load-balancer" && vm.ipv4?.kind !== "static") {
             report(path, `${name} needs a static IPv4 address in ipconfig0 to be a cluster node`);
+        }
+        if (membership.cluster && membership.role === "load-balancer" && vm.ipv4?.kind !== "static") {
+            // The load balancer's address is kubeadm's controlPlaneEndpoint, in every node's join config
+            // and certificate SANs and in the kubeconfig: a DHCP lease cannot be written into them.
+            const has = vm.ipv4?.kind === "dhcp" ? "not ip=dhcp" : "and ipconfig0 sets none";
+            issues.forFile(vm.file)("ipconfig0", `${name} is the load balancer of kubeadm cluster "${membership.cluster.name}" (${path}), the control-plane endpoint, so it needs a static IPv4 address (ip=<address>/<prefix>), ${has}`);
         }
         if (membership.cluster?.distribution === "talos") {
             if (vm.user) {
@@ -223,6 +250,14 @@ export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig,
         checkClusterCidrs(cluster, config, issues);
     }
     config.standaloneVms.forEach((name, i) => claim(name, `${NAMESPACE}:standaloneVms[${i}]`, { role: "standalone" }));
+    for (const { vm, membership } of owned) {
+        const guest = guestOf(vm, membership, config);
+        if (guest) {
+            const disk = bootDisk(vm);
+            const diskPath = disk.fieldPath ?? `nested_disks.${disk.interface.replace(/\d+$/, "")}.${disk.interface}.disk`;
+            checkGuestFit({ cpuType: vm.cpuType, bootDisk: { path: diskPath, sizeGiB: disk.sizeGb } }, guest.image, guest.context, issues.forFile(vm.file));
+        }
+    }
 
     return { all: sorted, owned };
 }
