@@ -52,7 +52,7 @@ No resource changes.
 
 - warning:
   \`\`\`text
-  vms/k8s-dev-worker-2.yaml: cipassword: a password in a VM file is committed in plaintext; prefer sshkeys
+  vms/k8s-dev-worker-2.yaml: cipassword: a password in a VM file is committed in plaintext; it is kept secret in state, but prefer SSH keys (sshkeys) and remove it
   \`\`\`
 
 </details>

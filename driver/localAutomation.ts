@@ -33,6 +33,11 @@ export function cliMessage(err: unknown): string {
     if (errors.length > 0) {
         return errors.join("; ");
     }
+    // -2: the process itself failed (not found, killed by a signal); the SDK puts execa's
+    // summary ("Command was killed with SIGINT (Interrupt): pulumi up ...") on the first line.
+    if (result.code === -2 && lines.length > 0) {
+        return lines[0];
+    }
     return lines.at(-1) ?? result.err?.message ?? `pulumi exited with code ${result.code ?? "?"}`;
 }
 
