@@ -2,7 +2,6 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { renderCli } from "../render/cli";
 import { Automation, PulumiCliMissingError } from "./automation";
 import { commentMarker, renderComment } from "./comment";
 import { DriverConsole, Terminal } from "./console";
@@ -126,7 +125,11 @@ export async function platformCli(argv: readonly string[], deps: CliDeps): Promi
             return 0;
         }
         if (parsed.command === "render") {
-            // The offline render has its own arguments (<stack> [--project-dir DIR]).
+            // The offline render has its own arguments (<stack> [--project-dir DIR]). Loaded
+            // here only: it pulls in the whole program and every provider SDK, which the other
+            // commands never need (they run the program through the CLI).
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const { renderCli } = require("../render/cli") as typeof import("../render/cli");
             return await renderCli(argv.slice(argv.indexOf("render") + 1), { out, err: deps.stderr });
         }
         if (!(parsed.command in COMMAND_FLAGS)) {
