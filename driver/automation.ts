@@ -18,6 +18,8 @@ export interface OperationOptions {
     readonly onOutput: (text: string) => void;
     /** Aborting sends the CLI SIGINT: it stops starting new steps, lets running ones finish and unlocks the stack. */
     readonly signal: AbortSignal;
+    /** CrossGuard packs to enforce (`--policy-pack`); preview and up only. */
+    readonly policyPacks?: readonly string[];
 }
 
 export interface OperationResult {

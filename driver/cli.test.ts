@@ -181,6 +181,17 @@ describe("npm run platform", () => {
         }
     });
 
+    it("--policy-pack reaches previews and updates, not refreshes", async () => {
+        const fake = new FakeAutomation({ tools: {}, dev: {}, prod: {} });
+        expect(await platformCli(["drift", "dev", "--policy-pack", "policy"], harness(fake).deps)).toBe(0);
+        expect(await platformCli(["up", "dev", "--policy-pack", "policy"], harness(fake).deps)).toBe(0);
+        expect(fake.timeline.map((e) => [e.operation, e.policyPacks])).toEqual([
+            ["refresh", undefined],
+            ["preview", [path.resolve("policy")]],
+            ["up", [path.resolve("policy")]],
+        ]);
+    });
+
     it("drift exits 1 when a stack drifted", async () => {
         const fake = new FakeAutomation({ tools: {}, dev: { ops: { preview: [{ changes: { update: 1, same: 40 } }] } }, prod: {} });
         const h = harness(fake);

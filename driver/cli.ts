@@ -21,6 +21,7 @@ commands:
                            needs GITHUB_TOKEN, GITHUB_REPOSITORY and the PR number (--pr N, or
                            GITHUB_EVENT_PATH on a pull_request event); GITHUB_API_URL for GHES
       --pr N               the pull request number
+      --policy-pack DIR    enforce this CrossGuard pack (preview, up, drift), e.g. --policy-pack policy
   up [stacks...]           pulumi up per stack
   refresh [stacks...]      pulumi refresh per stack
   destroy [stacks...]      pulumi destroy per stack, dependents first; needs --yes
@@ -73,14 +74,14 @@ interface Parsed {
     flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(["--comment-file", "--pr", "--from", "--out", "--vault-path", "--vault-address", "--vault-mount", "--project-dir"]);
+const VALUE_FLAGS = new Set(["--policy-pack", "--comment-file", "--pr", "--from", "--out", "--vault-path", "--vault-address", "--vault-mount", "--project-dir"]);
 const BOOLEAN_FLAGS = new Set(["--github", "--json", "--yes", "--help", "-h"]);
 const COMMAND_FLAGS: Record<string, string[]> = {
-    preview: ["--comment-file", "--github", "--pr"],
-    up: [],
+    preview: ["--comment-file", "--github", "--pr", "--policy-pack"],
+    up: ["--policy-pack"],
     refresh: [],
     destroy: ["--yes"],
-    drift: [],
+    drift: ["--policy-pack"],
     outputs: ["--json"],
     kubeconfig: ["--from", "--out", "--vault-path", "--vault-address", "--vault-mount"],
 };
@@ -207,6 +208,7 @@ async function operate(operation: DriverOperation, automation: Automation, stack
         cancelGraceMs: deps.cancelGraceMs,
         now: deps.now,
         interruptRunning: deps.interruptRunning,
+        policyPacks: flags.has("--policy-pack") ? [path.resolve(flags.get("--policy-pack") as string)] : undefined,
     });
     let code = exitCode(runs);
     if (commentFile || target) {

@@ -150,6 +150,27 @@ skipped: tools failed
         expect(diagnostics([...events, ...events])).toEqual([{ severity: "error", resource: "haproxy-vm", message: "error creating VM: 500 can't lock file '/var/lock/qemu-server/lock-120.conf'" }]);
     });
 
+    it("lists policy violations: mandatory as errors, advisory as warnings", () => {
+        const policy = (enforcementLevel: "mandatory" | "warning", policyName: string, message: string): EngineEvent => ({
+            sequence: 1,
+            timestamp: 1,
+            policyEvent: {
+                resourceUrn: "urn:pulumi:prod::homelab::homelab:hosts:ProxmoxVm$proxmoxve:index/vmLegacy:VmLegacy::k8s-prod-cp-1-vm",
+                message,
+                color: "never",
+                policyName,
+                policyPackName: "homelab-policies",
+                policyPackVersion: "0.1.0",
+                policyPackVersionTag: "0.1.0",
+                enforcementLevel,
+            },
+        });
+        expect(diagnostics([policy("mandatory", "protected-vms-and-cas", "prod VMs must be protected"), policy("warning", "no-plaintext-secrets", "`password` is not secret")])).toEqual([
+            { severity: "error", resource: "k8s-prod-cp-1-vm", message: "policy homelab-policies/protected-vms-and-cas: prod VMs must be protected" },
+            { severity: "warning", resource: "k8s-prod-cp-1-vm", message: "policy homelab-policies/no-plaintext-secrets: `password` is not secret" },
+        ]);
+    });
+
     it("strips ANSI colour and cursor codes and Pulumi's colour markup", () => {
         expect(stripAnsi("\x1b[1m\x1b[38;5;2m+ \x1b[0mcreate\x1b[K \x1b]8;;https://x\x07link\x1b]8;;\x07 <{%bold%}>done<{%reset%}>")).toBe("+ create link done");
     });

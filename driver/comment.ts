@@ -68,11 +68,24 @@ export function changedResources(events: readonly EngineEvent[]): ChangedResourc
     return out;
 }
 
-/** Error and warning diagnostics, ANSI-stripped, each once. */
+/** Error and warning diagnostics and policy violations, ANSI-stripped, each once. */
 export function diagnostics(events: readonly EngineEvent[]): Diagnostic[] {
     const seen = new Set<string>();
     const out: Diagnostic[] = [];
     for (const event of events) {
+        const p = event.policyEvent;
+        if (p) {
+            // A mandatory policy fails the preview; an advisory one warns.
+            const message = `policy ${p.policyPackName}/${p.policyName}: ${stripAnsi(p.message).trim()}`;
+            const resource = p.resourceUrn ? nameOf(p.resourceUrn) : undefined;
+            const severity = p.enforcementLevel === "mandatory" ? "error" : "warning";
+            const key = `${severity}\0${resource ?? ""}\0${message}`;
+            if (!seen.has(key)) {
+                seen.add(key);
+                out.push({ severity, resource, message });
+            }
+            continue;
+        }
         const d = event.diagnosticEvent;
         if (!d || (d.severity !== "error" && d.severity !== "warning")) {
             continue;

@@ -99,14 +99,14 @@ describe("the real adapter over LocalWorkspace, against a stand-in `pulumi` on P
         const stack = await new LocalAutomation(project).select("dev");
         const events: EngineEvent[] = [];
         const output: string[] = [];
-        const result = await stack.run("preview", { onEvent: (e) => events.push(e), onOutput: (t) => output.push(t), signal: new AbortController().signal });
+        const result = await stack.run("preview", { onEvent: (e) => events.push(e), onOutput: (t) => output.push(t), signal: new AbortController().signal, policyPacks: ["/work/policy"] });
         expect(result).toEqual({ changes: DEV_PREVIEW_CHANGES });
         expect(events).toEqual(DEV_PREVIEW_EVENTS);
         expect(output.join("")).toBe("Previewing update (dev):\n");
         expect(calls().map((c) => c.replace(/--event-log \S+/, "--event-log <file>"))).toEqual([
             "version",
             "stack select --stack dev --non-interactive",
-            "preview --color never --exec-kind auto.local --event-log <file> --stack dev --non-interactive",
+            "preview --policy-pack /work/policy --color never --exec-kind auto.local --event-log <file> --stack dev --non-interactive",
         ]);
     });
 

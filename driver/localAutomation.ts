@@ -81,14 +81,15 @@ class LocalStack implements StackOps {
     async run(operation: Operation, options: OperationOptions): Promise<OperationResult> {
         // color never: the lines are prefixed and may end up in a PR comment; secrets stay masked (no showSecrets).
         const common = { onEvent: options.onEvent, onOutput: options.onOutput, signal: options.signal, color: "never" as const };
+        const policyPacks = options.policyPacks?.length ? [...options.policyPacks] : undefined;
         try {
             let changes: OpMap;
             switch (operation) {
                 case "preview":
-                    changes = (await this.stack.preview({ ...common, diff: false })).changeSummary;
+                    changes = (await this.stack.preview({ ...common, diff: false, policyPacks })).changeSummary;
                     break;
                 case "up":
-                    changes = (await this.stack.up(common)).summary.resourceChanges ?? {};
+                    changes = (await this.stack.up({ ...common, policyPacks })).summary.resourceChanges ?? {};
                     break;
                 case "refresh":
                     changes = (await this.stack.refresh(common)).summary.resourceChanges ?? {};

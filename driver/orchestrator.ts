@@ -57,6 +57,8 @@ export interface OrchestratorOptions {
      * them terminate at once instead of cancelling cleanly.
      */
     readonly interruptRunning?: boolean;
+    /** CrossGuard packs enforced by previews and updates (drift's preview included). */
+    readonly policyPacks?: readonly string[];
 }
 
 /** Backoff before attempt `attempt + 1`: doubling from the base, capped. */
@@ -220,6 +222,7 @@ export async function runStacks(options: OrchestratorOptions): Promise<StackRun[
             try {
                 const result = await ops.run(operation, {
                     signal: interrupt.signal,
+                    ...(options.policyPacks && (operation === "preview" || operation === "up") ? { policyPacks: options.policyPacks } : {}),
                     onOutput: (text) => out.output(stack, text),
                     onEvent: (event) => {
                         events.push(event);
