@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { check, closest, joinPath, Spec } from "../components/core/spec";
 import { IssueCollector } from "../components/core/issues";
 import { Distribution, versions } from "../versions";
+import { buildClusterPlatform, buildPlatformSettings, checkPlatformRequirements, CLUSTER_PLATFORM_FIELDS, ClusterPlatformConfig, PLATFORM_KEYS, PlatformSettings } from "./platform";
 
 /** The project's config namespace (Pulumi.yaml `name`). */
 export const NAMESPACE = "homelab";
@@ -147,6 +148,8 @@ export const CONFIG_KEYS = {
                     loadBalancer: { spec: s("HAProxy VM in front of the API (kubeadm with several control planes)") },
                     podCidr: { spec: s("Pod network", { pattern: CIDR, patternHint: "a CIDR" }), default: "10.244.0.0/16" },
                     serviceCidr: { spec: s("Service network", { pattern: CIDR, patternHint: "a CIDR" }), default: "10.96.0.0/12" },
+                    // The platform layer's per-cluster fields (config/platform.ts).
+                    ...CLUSTER_PLATFORM_FIELDS,
                 },
             },
         },
@@ -188,6 +191,8 @@ export const CONFIG_KEYS = {
             },
         },
     },
+    // The platform layer's stack-wide settings and secrets (config/platform.ts).
+    ...PLATFORM_KEYS,
 } as const satisfies Record<string, ConfigKey>;
 
 interface ConfigKey {
@@ -217,7 +222,7 @@ export interface NetworkConfig {
     readonly domain?: string;
 }
 
-export interface ClusterConfig {
+export interface ClusterConfig extends ClusterPlatformConfig {
     /** Index in homelab:clusters, for messages. */
     readonly index: number;
     readonly name: string;
@@ -259,6 +264,8 @@ export interface PlatformConfig {
         readonly skipTlsVerify: boolean;
         readonly token: pulumi.Output<string>;
     };
+    /** What the platform services share: ACME contact, Pi-hole, Velero's bucket, and their secrets. */
+    readonly platform: PlatformSettings;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -348,6 +355,8 @@ export function readPlatformConfig(issues: IssueCollector): PlatformConfig | und
     if (image && (image.url === undefined) !== (image.fileName === undefined)) {
         report(`${NAMESPACE}:cloudImage`, "url and fileName go together: set both, or neither to use the pinned image");
     }
+    // On the keys that passed their checks; a key already reported is not reported again.
+    checkPlatformRequirements(values, report, (path) => issues.issues.some((i) => i.path === path));
     if (issues.count !== before) {
         return undefined;
     }
@@ -377,6 +386,7 @@ function buildConfig(stack: string, file: string, v: Raw): PlatformConfig {
         loadBalancer: c.loadBalancer,
         podCidr: c.podCidr ?? "10.244.0.0/16",
         serviceCidr: c.serviceCidr ?? "10.96.0.0/12",
+        ...buildClusterPlatform(c),
     }));
     const privateKey = !v.proxmoxSshPrivateKey ? undefined : pulumi.secret(v.proxmoxSshPrivateKey as string);
     return {
@@ -408,6 +418,7 @@ function buildConfig(stack: string, file: string, v: Raw): PlatformConfig {
                       token: pulumi.secret(v.vaultToken as string),
                   }
                 : undefined,
+        platform: buildPlatformSettings(v),
     };
 }
 

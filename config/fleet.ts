@@ -2,6 +2,7 @@ import { ClusterConfig, clusterPath, NAMESPACE, PlatformConfig } from "./config"
 import { IssueCollector } from "../components/core/issues";
 import { cidrContains, cidrsOverlap, isReservedInSubnet, parseCidr, parseIpv4 } from "../components/core/ipmath";
 import { VmDefinition } from "../components/hosts/vmDefinition";
+import { checkLoadBalancerPools, ForeignPool } from "./pools";
 
 /** A VM's place in this stack. */
 export interface Membership {
@@ -154,7 +155,7 @@ function checkClusterCidrs(cluster: ClusterConfig, config: PlatformConfig, issue
  * Cross-file checks over the whole fleet, then works out which VMs this stack owns.
  * Every problem goes to `issues`. References to `broken` VMs (files already reported) are not reported again.
  */
-export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig, issues: IssueCollector, broken: ReadonlySet<string> = new Set()): Fleet {
+export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig, issues: IssueCollector, broken: ReadonlySet<string> = new Set(), otherPools: readonly ForeignPool[] = []): Fleet {
     const sorted = [...vms].sort((a, b) => a.file.localeCompare(b.file));
     checkUniqueness(sorted, config, issues);
     for (const vm of sorted) {
@@ -223,6 +224,7 @@ export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig,
         checkClusterCidrs(cluster, config, issues);
     }
     config.standaloneVms.forEach((name, i) => claim(name, `${NAMESPACE}:standaloneVms[${i}]`, { role: "standalone" }));
+    checkLoadBalancerPools(sorted, config, issues, otherPools);
 
     return { all: sorted, owned };
 }
