@@ -40,6 +40,13 @@ export interface TalosNodeSpec {
     readonly podSubnet: string;
     readonly serviceSubnet: string;
     readonly nodeSubnet: string;
+    /**
+     * Kubelets request serving certificates from the cluster CA instead of signing their own, so
+     * metrics-server, `kubectl logs` and `exec` can verify them. Only with an approver running
+     * (the platform's kubelet-csr-approver): unapproved, the kubelet has no serving certificate.
+     * https://www.talos.dev/v1.11/kubernetes-guides/configuration/deploy-metrics-server/
+     */
+    readonly rotateServerCertificates?: boolean;
 }
 
 const encode = (text: string) => Buffer.from(text, "utf8").toString("base64");
@@ -67,7 +74,10 @@ export function talosMachineConfig(spec: TalosNodeSpec, secrets: TalosSecrets, o
         token: secrets.machineToken,
         ca: pair(secrets.osCa),
         certSANs: [...spec.certSans],
-        kubelet: { nodeIP: { validSubnets: [spec.nodeSubnet] } },
+        kubelet: {
+            nodeIP: { validSubnets: [spec.nodeSubnet] },
+            ...(spec.rotateServerCertificates ? { extraArgs: { "rotate-server-certificates": "true" } } : {}),
+        },
         network: { hostname: spec.hostname },
         install: { disk: "/dev/sda", image: spec.installerImage, wipe: false },
         features: { rbac: true, apidCheckExtKeyUsage: true, diskQuotaSupport: true, kubePrism: { enabled: true, port: 7445 } },

@@ -80,6 +80,8 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
             podSubnet: cluster.podCidr,
             serviceSubnet: cluster.serviceCidr,
             nodeSubnet: network.cidr,
+            // Serving certificates signed by the cluster CA, approved by the platform's kubelet-csr-approver.
+            rotateServerCertificates: cluster.services.metricsServer,
         });
 
         const nodes: Record<string, ProxmoxVm> = {};
