@@ -47,6 +47,7 @@ export function istiodValues(): Record<string, unknown> {
         // istiod's containers already drop every capability and run as non-root; the profile is what
         // PodSecurity `restricted` still asks for.
         seccompProfile: { type: "RuntimeDefault" },
+        // Free-form MeshConfig: the chart merges it whole into the mesh ConfigMap (templates/configmap.yaml).
         meshConfig: { accessLogFile: "/dev/stdout" },
     };
 }
