@@ -29,6 +29,7 @@ export interface RecordedResource {
     readonly provider: string | undefined;
     readonly protect: boolean;
     readonly ignoreChanges: string[];
+    readonly deleteBeforeReplace: boolean;
     /** A read of an existing resource (a StackReference, say), not something the stack creates. */
     readonly read: boolean;
     /** Inputs as sent to the engine, secrets replaced by SECRET_MASK, unknowns by UNKNOWN. */
@@ -150,7 +151,7 @@ type Monitor = {
 type ProtoStruct = { toJavaScript(): Record<string, unknown> } | undefined;
 type RegisterRequest = {
     getType(): string; getName(): string; getCustom(): boolean; getParent(): string; getDependenciesList(): string[];
-    getProvider(): string; getProtect(): boolean; getIgnorechangesList(): string[]; getObject(): ProtoStruct;
+    getProvider(): string; getProtect(): boolean; getIgnorechangesList(): string[]; getDeletebeforereplace(): boolean; getObject(): ProtoStruct;
 };
 type OutputsRequest = { getUrn(): string; getOutputs(): ProtoStruct };
 type ReadRequest = { getType(): string; getName(): string; getParent(): string; getId(): string; getProvider(): string; getProperties(): ProtoStruct; getDependenciesList(): string[] };
@@ -181,6 +182,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             provider: req.getProvider() || undefined,
             protect: registered ? registered.getProtect() : false,
             ignoreChanges: registered ? registered.getIgnorechangesList() : [],
+            deleteBeforeReplace: registered ? registered.getDeletebeforereplace() : false,
             read,
             inputs: mask(object, "", secretPaths, false) as Record<string, unknown>,
             rawInputs: revealed(object) as Record<string, unknown>,

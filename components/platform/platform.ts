@@ -73,7 +73,7 @@ export class Platform extends pulumi.ComponentResource {
         let certManager: HelmService | undefined;
         if (on.has("certManager")) {
             certManager = service("cert-manager", "cert-manager", { chart: versions.charts.certManager, namespace: CERT_MANAGER_NAMESPACE, values: certManagerValues() });
-            const token = declareSecret(cluster.name, `${name}-cert-manager-cloudflare`, { name: CLOUDFLARE_SECRET.name, namespace: CERT_MANAGER_NAMESPACE.name, stringData: { [CLOUDFLARE_SECRET.key]: settings.cloudflareApiToken! } }, { ...onCluster, dependsOn: [certManager.namespace] });
+            const token = declareSecret(cluster.name, `${name}-cert-manager-cloudflare-token`, { name: CLOUDFLARE_SECRET.name, namespace: CERT_MANAGER_NAMESPACE.name, stringData: { [CLOUDFLARE_SECRET.key]: settings.cloudflareApiToken! } }, { ...onCluster, dependsOn: [certManager.namespace] });
             clusterIssuers(domain, settings.acmeEmail).forEach((issuer) =>
                 declareObject(cluster.name, `${name}-${issuer.metadata.name}`, issuer, { ...onCluster, dependsOn: [certManager!.release, token] }),
             );
@@ -103,10 +103,10 @@ export class Platform extends pulumi.ComponentResource {
             const dnsArgs = { domain, ownerId: `${args.stack}-${cluster.name}`, istio: on.has("istio") };
             // With Istio sources, external-dns lists Gateways and VirtualServices: their CRDs come with istio-base.
             const after = releases["istio-base"] ? [releases["istio-base"]] : [];
-            const cfToken = declareSecret(cluster.name, `${name}-external-dns-cloudflare`, { name: CLOUDFLARE_SECRET.name, namespace: ns.name, stringData: { [CLOUDFLARE_SECRET.key]: settings.cloudflareApiToken! } }, { ...onCluster, dependsOn: [ns] });
+            const cfToken = declareSecret(cluster.name, `${name}-external-dns-cloudflare-token`, { name: CLOUDFLARE_SECRET.name, namespace: ns.name, stringData: { [CLOUDFLARE_SECRET.key]: settings.cloudflareApiToken! } }, { ...onCluster, dependsOn: [ns] });
             service("external-dns-cloudflare", "external-dns-cloudflare", { chart: versions.charts.externalDns, namespace: ns, values: cloudflareValues(dnsArgs), dependsOn: [...after, cfToken] });
             if (settings.pihole) {
-                const password = declareSecret(cluster.name, `${name}-external-dns-pihole`, { name: PIHOLE_SECRET.name, namespace: ns.name, stringData: { [PIHOLE_SECRET.key]: settings.pihole.password } }, { ...onCluster, dependsOn: [ns] });
+                const password = declareSecret(cluster.name, `${name}-external-dns-pihole-password`, { name: PIHOLE_SECRET.name, namespace: ns.name, stringData: { [PIHOLE_SECRET.key]: settings.pihole.password } }, { ...onCluster, dependsOn: [ns] });
                 service("external-dns-pihole", "external-dns-pihole", { chart: versions.charts.externalDns, namespace: ns, values: piholeValues(dnsArgs, settings.pihole.url), dependsOn: [...after, password] });
             }
         }
