@@ -4,6 +4,14 @@ import Ajv from "ajv";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
+import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 import { Certificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate";
 import { ClusterIssuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer";
 import { Gateway } from "@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway";
@@ -21,6 +29,14 @@ const MODELS: Record<string, Model> = {
     "v1/Namespace": Namespace as unknown as Model,
     "v1/Secret": Secret as unknown as Model,
     "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy as unknown as Model,
+    "v1/ServiceAccount": ServiceAccount as unknown as Model,
+    "v1/ConfigMap": ConfigMap as unknown as Model,
+    "rbac.authorization.k8s.io/v1/Role": Role as unknown as Model,
+    "rbac.authorization.k8s.io/v1/ClusterRole": ClusterRole as unknown as Model,
+    "rbac.authorization.k8s.io/v1/RoleBinding": RoleBinding as unknown as Model,
+    "rbac.authorization.k8s.io/v1/ClusterRoleBinding": ClusterRoleBinding as unknown as Model,
+    "apps/v1/Deployment": Deployment as unknown as Model,
+    "storage.k8s.io/v1/StorageClass": StorageClass as unknown as Model,
     "cert-manager.io/v1/Certificate": Certificate as unknown as Model,
     "cert-manager.io/v1/ClusterIssuer": ClusterIssuer as unknown as Model,
     // Istio serves v1 and v1beta1 from one schema (networking.istio.io CRDs list both versions with the

@@ -89,9 +89,11 @@ describe("the platform on each stack's clusters", () => {
         expect((byName(dev, "dev-wildcard-certificate").rawInputs.spec as { dnsNames: string[] }).dnsNames).toEqual(["*.dev.homelab.example.com", "dev.homelab.example.com"]);
     });
 
-    it("turns on Talos's kubelet serving certificates, which the approver signs off", () => {
+    it("turns on Talos's kubelet serving certificates, which the approver signs off, and mounts the local-path directory", () => {
         const config = runs.dev.artefacts.find((a) => a.path === "talos/k8s-dev.machine-config.yaml")!.content;
         expect(config).toContain("    extraArgs:\n      rotate-server-certificates: 'true'\n");
+        // local-path-provisioner's directory, bind-mounted into the kubelet.
+        expect(config).toContain("    extraMounts:\n      - destination: /var/local-path-provisioner\n        type: bind\n        source: /var/local-path-provisioner\n        options:\n          - bind\n          - rshared\n          - rw\n");
     });
 
     it("makes custom resources wait for the release that brings their CRDs", () => {
@@ -132,15 +134,17 @@ describe("the platform on each stack's clusters", () => {
         expect(waits.map((w) => w.clusterName)).toEqual(["dev"]);
         const provider = byName(run, "dev-k8s").urn;
         const onCluster = [...platformObjects(run), ...run.resources.filter((r) => r.type === RELEASE && r.urn.includes("homelab:platform:"))];
-        // 10 releases and 78 objects: namespaces, their policies, Secrets and custom resources.
-        expect(onCluster).toHaveLength(88);
+        // 10 releases and 92 objects: namespaces, their policies, Secrets, custom resources, local-path-provisioner's objects.
+        expect(onCluster).toHaveLength(102);
         expect(onCluster.filter((r) => !r.provider?.startsWith(`${provider}::`)).map((r) => r.name)).toEqual([]);
     });
 
     it("validates every object it declares against its API schema", () => {
         for (const run of Object.values(runs)) {
             const kinds = new Set(platformObjects(run).map((r) => validateObject(r.rawInputs)));
+            const localPath = run === runs.tools ? [] : ["apps/v1/Deployment", "rbac.authorization.k8s.io/v1/ClusterRole", "rbac.authorization.k8s.io/v1/ClusterRoleBinding", "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/RoleBinding", "storage.k8s.io/v1/StorageClass", "v1/ConfigMap", "v1/ServiceAccount"];
             expect([...kinds].sort()).toEqual([
+                ...localPath,
                 "cert-manager.io/v1/Certificate",
                 "cert-manager.io/v1/ClusterIssuer",
                 "metallb.io/v1beta1/IPAddressPool",
@@ -150,7 +154,7 @@ describe("the platform on each stack's clusters", () => {
                 "v1/Namespace",
                 "v1/Secret",
                 "velero.io/v1/Schedule",
-            ]);
+            ].sort());
         }
     });
 
@@ -195,6 +199,7 @@ describe("the platform on each stack's clusters", () => {
             "istio-ingress": "restricted",
             "istio-system": "restricted",
             "kubelet-csr-approver": "restricted",
+            "local-path-storage": "privileged",
             "metallb-system": "privileged",
             "metrics-server": "restricted",
             velero: "restricted",

@@ -38,8 +38,8 @@ describe("npm run render", () => {
         for (const vm of ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"]) {
             expect(result.stdout).toContain(`└─ ${vm}-vm (proxmoxve:index/vmLegacy:VmLegacy)  `);
         }
-        // 44 for hosts and the cluster, 97 for its platform services; 8 files for those, 80 for the services.
-        expect(result.stdout).toContain("141 resources, 88 artefacts");
+        // 44 for hosts and the cluster, 112 for its platform services; 8 files for those, 94 for the services.
+        expect(result.stdout).toContain("156 resources, 102 artefacts");
     });
 
     it("writes the resource list, outputs, graph, tree and user-data", () => {
@@ -55,7 +55,7 @@ describe("npm run render", () => {
             ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"].map((n) => `${n}.user-data.yaml`),
         );
         const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as { type: string; name: string; parent: string | null; dependencies: string[]; inputs: Record<string, unknown> }[];
-        expect(resources).toHaveLength(141);
+        expect(resources).toHaveLength(156);
         const vm = resources.find((r) => r.name === "k8s-prod-cp-1-vm")!;
         expect(vm.parent).toBe("urn:pulumi:prod::homelab::homelab:cluster:KubeadmCluster$homelab:hosts:ProxmoxVm::k8s-prod-cp-1");
         expect(vm.dependencies).toHaveLength(2);

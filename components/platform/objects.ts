@@ -33,6 +33,26 @@ export function declareObject(cluster: string, name: string, object: KubeObject,
             return new k8s.core.v1.Namespace(name, { metadata }, opts);
         case "networking.k8s.io/v1/NetworkPolicy":
             return new k8s.networking.v1.NetworkPolicy(name, { metadata, spec: rest.spec as k8s.types.input.networking.v1.NetworkPolicySpec }, opts);
+        case "v1/ServiceAccount":
+            return new k8s.core.v1.ServiceAccount(name, { metadata }, opts);
+        case "v1/ConfigMap":
+            return new k8s.core.v1.ConfigMap(name, { metadata, data: rest.data as Record<string, string> }, opts);
+        case "rbac.authorization.k8s.io/v1/Role":
+            return new k8s.rbac.v1.Role(name, { metadata, rules: rest.rules as k8s.types.input.rbac.v1.PolicyRule[] }, opts);
+        case "rbac.authorization.k8s.io/v1/ClusterRole":
+            return new k8s.rbac.v1.ClusterRole(name, { metadata, rules: rest.rules as k8s.types.input.rbac.v1.PolicyRule[] }, opts);
+        case "rbac.authorization.k8s.io/v1/RoleBinding":
+            return new k8s.rbac.v1.RoleBinding(name, { metadata, roleRef: rest.roleRef as k8s.types.input.rbac.v1.RoleRef, subjects: rest.subjects as k8s.types.input.rbac.v1.Subject[] }, opts);
+        case "rbac.authorization.k8s.io/v1/ClusterRoleBinding":
+            return new k8s.rbac.v1.ClusterRoleBinding(name, { metadata, roleRef: rest.roleRef as k8s.types.input.rbac.v1.RoleRef, subjects: rest.subjects as k8s.types.input.rbac.v1.Subject[] }, opts);
+        case "apps/v1/Deployment":
+            return new k8s.apps.v1.Deployment(name, { metadata, spec: rest.spec as k8s.types.input.apps.v1.DeploymentSpec }, opts);
+        case "storage.k8s.io/v1/StorageClass":
+            return new k8s.storage.v1.StorageClass(
+                name,
+                { metadata, provisioner: rest.provisioner as string, volumeBindingMode: rest.volumeBindingMode as string, reclaimPolicy: rest.reclaimPolicy as string },
+                opts,
+            );
         default:
             return new k8s.apiextensions.CustomResource(name, { apiVersion, kind, metadata, ...rest }, opts);
     }

@@ -13,6 +13,7 @@ import { cloudflareValues, EXTERNAL_DNS_NAMESPACE, piholeValues, PIHOLE_SECRET }
 import { gatewayNamespace, GATEWAY_RELEASE, gatewayValues, istioBaseValues, istiodValues, ISTIO_SYSTEM_NAMESPACE, tlsGateway } from "./services/istio/istio";
 import { METALLB_NAMESPACE, metallbObjects, metallbValues } from "./services/metallb/metallb";
 import { CSR_APPROVER_NAMESPACE, csrApproverValues, metricsServerNamespace, metricsServerValues } from "./services/metricsServer/metricsServer";
+import { LOCAL_PATH_NAMESPACE, localPathDirectory, localPathObjects } from "./services/localPath/localPath";
 import { credentialsFile, CREDENTIALS_SECRET, dailySchedule, veleroNamespace, veleroValues } from "./services/velero/velero";
 
 export interface PlatformArgs {
@@ -117,6 +118,14 @@ export class Platform extends pulumi.ComponentResource {
                 service("kubelet-csr-approver", "kubelet-csr-approver", { chart: versions.charts.kubeletCsrApprover, namespace: CSR_APPROVER_NAMESPACE, values: csrApproverValues(args.nodeNames, args.nodeCidr) });
             }
             service("metrics-server", "metrics-server", { chart: versions.charts.metricsServer, namespace: metricsServerNamespace(args.nodeCidr), values: metricsServerValues(talos) });
+        }
+
+        if (on.has("localPathProvisioner")) {
+            // No Helm chart: the manifest's objects, after their namespace and its policies.
+            const ns = new PlatformNamespace(`${name}-local-path-ns`, { ...base, spec: LOCAL_PATH_NAMESPACE }, child);
+            for (const object of localPathObjects(localPathDirectory(cluster.distribution))) {
+                declareObject(cluster.name, `${name}-local-path-${object.kind.toLowerCase()}`, object, { ...onCluster, dependsOn: [ns] });
+            }
         }
 
         if (on.has("velero")) {

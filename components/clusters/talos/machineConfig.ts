@@ -47,6 +47,12 @@ export interface TalosNodeSpec {
      * https://www.talos.dev/v1.11/kubernetes-guides/configuration/deploy-metrics-server/
      */
     readonly rotateServerCertificates?: boolean;
+    /**
+     * The node directory local-path-provisioner keeps volumes in, bind-mounted into the kubelet's
+     * container so hostPath volumes there reach the node's disk.
+     * https://www.talos.dev/v1.11/kubernetes-guides/configuration/local-storage/
+     */
+    readonly localPathDirectory?: string;
 }
 
 const encode = (text: string) => Buffer.from(text, "utf8").toString("base64");
@@ -77,6 +83,9 @@ export function talosMachineConfig(spec: TalosNodeSpec, secrets: TalosSecrets, o
         kubelet: {
             nodeIP: { validSubnets: [spec.nodeSubnet] },
             ...(spec.rotateServerCertificates ? { extraArgs: { "rotate-server-certificates": "true" } } : {}),
+            ...(spec.localPathDirectory
+                ? { extraMounts: [{ destination: spec.localPathDirectory, type: "bind", source: spec.localPathDirectory, options: ["bind", "rshared", "rw"] }] }
+                : {}),
         },
         network: { hostname: spec.hostname },
         install: { disk: "/dev/sda", image: spec.installerImage, wipe: false },

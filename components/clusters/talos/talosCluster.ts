@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { REDACTED } from "../../core/artefacts";
 import { talosImage, talosInstallerImage } from "./image";
+import { localPathDirectory } from "../../platform/services/localPath/localPath";
 import { renderTalosconfig, TALOS_BOOTSTRAP_SCRIPT, talosMachineConfig, TalosNodeSpec, TalosSecrets } from "./machineConfig";
 import type { VmDefinition } from "../../hosts/vmDefinition";
 import type { ProxmoxVm } from "../../hosts/proxmoxVm";
@@ -82,6 +83,7 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
             nodeSubnet: network.cidr,
             // Serving certificates signed by the cluster CA, approved by the platform's kubelet-csr-approver.
             rotateServerCertificates: cluster.services.metricsServer,
+            localPathDirectory: cluster.services.localPathProvisioner ? localPathDirectory("talos") : undefined,
         });
 
         const nodes: Record<string, ProxmoxVm> = {};
