@@ -44,7 +44,6 @@ export const versions = {
          * of which only a release candidate could be read here; 1.17 pairs with the released plugin 1.13.2.
          */
         velero: { repo: "https://vmware-tanzu.github.io/helm-charts", chart: "velero", version: "11.4.0" },
-        longhorn: { repo: "https://charts.longhorn.io", chart: "longhorn", version: "1.12.1" },
     },
     /** Images the platform names itself (outside a chart's defaults). */
     images: {

@@ -290,6 +290,11 @@ describe("platform config", () => {
             ],
         },
         {
+            title: "Longhorn, which is not built yet",
+            config: { clusters: [cluster({ services: { longhorn: true } })] },
+            expected: ["Pulumi.test.yaml: homelab:clusters[0].services.longhorn: Longhorn is not installed by this program yet; remove this toggle (README: Platform services)"],
+        },
+        {
             title: "a malformed pool entry and domain",
             config: { clusters: [cluster({ loadBalancerPool: ["192.168.1.200", "192.168.1.20-192.168.1.10"], domain: "Not A Domain" })] },
             expected: [
