@@ -53,6 +53,12 @@ export const versions = {
     /** local-path-provisioner has no Helm repository: its manifest at this tag, applied as objects the program declares. */
     localPathProvisioner: "v0.0.37",
     /**
+     * The Pulumi CLI that CI installs and Pulumi Deployments runs (its executor image tag), kept equal
+     * to the @pulumi/pulumi SDK in package.json: the two are released together. A test holds the
+     * workflows to it.
+     */
+    pulumiCli: "3.248.0",
+    /**
      * The pause (sandbox) image kubeadm expects, by Kubernetes minor: kubeadm's `PauseVersion`
      * (kubernetes/kubernetes cmd/kubeadm/app/constants/constants.go; 3.10.1 since v1.34, kubernetes/kubernetes#130713),
      * as kubespray tracks it (roles/kubespray_defaults/vars/main/main.yml, `pod_infra_supported_versions`).

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Field, Spec } from "../components/core/spec";
+import { bool, object, pattern, str, z } from "../components/core/schema";
 import { BASE_SERVICES, enabledServices, resolveServices, ServiceName, SERVICE_DESCRIPTIONS, SHIPPED_BY_DISTRIBUTION } from "../components/platform/catalog";
 import type { Distribution } from "../versions";
 
@@ -15,26 +15,20 @@ const IPV4 = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|
 /** MetalLB's own two forms: a CIDR, or a `first-last` range (metallb.io/v1beta1 IPAddressPool spec.addresses). */
 export const POOL_ENTRY = new RegExp(`^${IPV4}(?:/(?:3[0-2]|[12]?\\d)|-${IPV4})$`);
 
-const s = (description: string, extra: Partial<Extract<Spec, { kind: "string" }>> = {}): Spec => ({ kind: "string", description, ...extra });
-
 /** Fields added to each `homelab:clusters[]` entry. */
-export const CLUSTER_PLATFORM_FIELDS: Readonly<Record<string, Field>> = {
-    domain: {
-        spec: s("DNS zone the cluster serves: its wildcard certificate, gateway and DNS records (dev.example.com; the bare zone for prod)", { pattern: DNS_NAME, patternHint: "a DNS name like dev.example.com" }),
-    },
-    loadBalancerPool: {
-        spec: { kind: "array", description: "MetalLB addresses: CIDRs or first-last ranges inside the cluster's network", items: s("Address range", { pattern: POOL_ENTRY, patternHint: "a CIDR or a range like 192.168.1.200-192.168.1.209" }) },
-        default: [],
-    },
-    services: {
-        spec: {
-            kind: "object",
-            description: "Switch base services off (false) or optional ones on (true)",
-            fields: Object.fromEntries(BASE_SERVICES.map((name) => [name, { spec: { kind: "boolean", description: SERVICE_DESCRIPTIONS[name] } }])),
-        },
-        default: {},
-    },
+export const CLUSTER_PLATFORM_FIELDS = {
+    domain: pattern("DNS zone the cluster serves: its wildcard certificate, gateway and DNS records (dev.example.com; the bare zone for prod)", DNS_NAME, "a DNS name like dev.example.com").optional(),
+    loadBalancerPool: z
+        .array(pattern("Address range", POOL_ENTRY, "a CIDR or a range like 192.168.1.200-192.168.1.209"))
+        .describe("MetalLB addresses: CIDRs or first-last ranges inside the cluster's network")
+        .default([]),
+    services: object(
+        Object.fromEntries(BASE_SERVICES.map((name) => [name, bool(SERVICE_DESCRIPTIONS[name]).optional()])) as Record<ServiceName, z.ZodOptional<z.ZodBoolean>>,
+        "Switch base services off (false) or optional ones on (true)",
+    ).default({}),
 };
+
+const secretString = (description: string) => str(description);
 
 /** Stack-wide keys. Secrets are optional, like homelab:vaultToken: required only by the services that use them. */
 export const PLATFORM_KEYS = {
@@ -43,37 +37,28 @@ export const PLATFORM_KEYS = {
         secret: false,
         description: "Settings the base services share: acmeEmail, pihole.url, velero.{bucket, s3Url, region}",
         default: {},
-        spec: {
-            kind: "object",
-            fields: {
-                acmeEmail: { spec: s("Contact for the Let's Encrypt account (expiry notices)", { pattern: /^[^@\s]+@[^@\s]+$/, patternHint: "an email address" }) },
-                pihole: {
-                    spec: {
-                        kind: "object",
-                        description: "Pi-hole that external-dns keeps internal records in; unset means no Pi-hole instance",
-                        fields: { url: { spec: s("Pi-hole web server (API v6)", { pattern: /^https?:\/\/[^/\s]+\/?$/, patternHint: "a URL like http://192.168.1.3" }), required: true } },
-                    },
+        schema: object({
+            acmeEmail: pattern("Contact for the Let's Encrypt account (expiry notices)", /^[^@\s]+@[^@\s]+$/, "an email address").optional(),
+            pihole: object(
+                { url: pattern("Pi-hole web server (API v6)", /^https?:\/\/[^/\s]+\/?$/, "a URL like http://192.168.1.3") },
+                "Pi-hole that external-dns keeps internal records in; unset means no Pi-hole instance",
+            ).optional(),
+            velero: object(
+                {
+                    bucket: str("Bucket name"),
+                    s3Url: pattern("S3 endpoint URL", /^https?:\/\/[^/\s]+\/?$/, "a URL like https://s3.home.arpa:9000"),
+                    region: str("Region the store expects").default("us-east-1"),
                 },
-                velero: {
-                    spec: {
-                        kind: "object",
-                        description: "S3-compatible bucket for Velero backups; each cluster writes under its own prefix",
-                        fields: {
-                            bucket: { spec: s("Bucket name"), required: true },
-                            s3Url: { spec: s("S3 endpoint URL", { pattern: /^https?:\/\/[^/\s]+\/?$/, patternHint: "a URL like https://s3.home.arpa:9000" }), required: true },
-                            region: { spec: s("Region the store expects"), default: "us-east-1" },
-                        },
-                    },
-                },
-            },
-        },
+                "S3-compatible bucket for Velero backups; each cluster writes under its own prefix",
+            ).optional(),
+        }),
     },
     cloudflareApiToken: {
         required: false,
         secret: true,
         placeholder: "offline-render-cloudflare-token",
         description: "Cloudflare API token (Zone:DNS:Edit) for cert-manager's DNS-01 and external-dns; required while either runs",
-        spec: s("Cloudflare API token"),
+        schema: secretString("Cloudflare API token"),
         default: "",
     },
     piholePassword: {
@@ -81,7 +66,7 @@ export const PLATFORM_KEYS = {
         secret: true,
         placeholder: "offline-render-pihole-password",
         description: "Pi-hole web password for external-dns; required with homelab:platform.pihole",
-        spec: s("Pi-hole password"),
+        schema: secretString("Pi-hole password"),
         default: "",
     },
     veleroAccessKeyId: {
@@ -89,7 +74,7 @@ export const PLATFORM_KEYS = {
         secret: true,
         placeholder: "offline-render-access-key-id",
         description: "S3 access key id for Velero; required while Velero runs",
-        spec: s("S3 access key id"),
+        schema: secretString("S3 access key id"),
         default: "",
     },
     veleroSecretAccessKey: {
@@ -97,7 +82,7 @@ export const PLATFORM_KEYS = {
         secret: true,
         placeholder: "offline-render-secret-access-key",
         description: "S3 secret access key for Velero; required while Velero runs",
-        spec: s("S3 secret access key"),
+        schema: secretString("S3 secret access key"),
         default: "",
     },
 } as const;

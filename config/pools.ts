@@ -3,7 +3,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { ClusterConfig, clusterPath, PlatformConfig } from "./config";
 import { IssueCollector } from "../components/core/issues";
-import { broadcastOf, cidrContains, parseCidr, parseIpv4 } from "../components/core/ipmath";
+import { Ipv4, parseCidr, parseIpv4 } from "../components/core/ipmath";
 import { VmDefinition } from "../components/hosts/vmDefinition";
 
 /**
@@ -19,15 +19,30 @@ export interface AddressRange {
     readonly text: string;
 }
 
+const toNumber = (address: Ipv4) => address.toByteArray().reduce((n, byte) => n * 256 + byte, 0);
+const addressNumber = (text: string) => {
+    const address = parseIpv4(text);
+    return address ? toNumber(address) : undefined;
+};
+
+/** A CIDR as the inclusive range of its addresses. */
+function cidrRange(text: string): AddressRange | undefined {
+    const cidr = parseCidr(text, false);
+    if (!cidr) {
+        return undefined;
+    }
+    const first = toNumber(cidr.network);
+    return { first, last: first + 2 ** (32 - cidr.prefix) - 1, text };
+}
+
 /** `a.b.c.d/n` or `a.b.c.d-e.f.g.h`; undefined when it is neither, or a range ending before it starts. */
 export function parsePoolEntry(text: string): AddressRange | undefined {
     if (text.includes("/")) {
-        const cidr = parseCidr(text, false);
-        return cidr ? { first: cidr.network, last: broadcastOf(cidr), text } : undefined;
+        return cidrRange(text);
     }
     const [a, b, ...rest] = text.split("-");
-    const first = parseIpv4(a ?? "");
-    const last = parseIpv4(b ?? "");
+    const first = addressNumber(a ?? "");
+    const last = addressNumber(b ?? "");
     return first === undefined || last === undefined || rest.length > 0 || last < first ? undefined : { first, last, text };
 }
 
@@ -87,20 +102,21 @@ export function checkLoadBalancerPools(vms: readonly VmDefinition[], config: Pla
                 return;
             }
             if (network) {
-                const cidr = parseCidr(network.cidr, false)!;
-                if (!cidrContains(cidr, range.first) || !cidrContains(cidr, range.last)) {
-                    report(at, `${entry} is not inside the cluster's network ${cidr.text}`);
+                const cidr = cidrRange(network.cidr)!;
+                const text = parseCidr(network.cidr, false)!.text;
+                if (!holds(cidr, range.first) || !holds(cidr, range.last)) {
+                    report(at, `${entry} is not inside the cluster's network ${text}`);
                 } else {
-                    if (holds(range, parseIpv4(network.gateway)!)) {
+                    if (holds(range, addressNumber(network.gateway)!)) {
                         report(at, `${entry} contains the gateway ${network.gateway}`);
                     }
-                    if (holds(range, cidr.network) || holds(range, broadcastOf(cidr))) {
-                        report(at, `${entry} contains the network or broadcast address of ${cidr.text}`);
+                    if (holds(range, cidr.first) || holds(range, cidr.last)) {
+                        report(at, `${entry} contains the network or broadcast address of ${text}`);
                     }
                 }
             }
             for (const vm of vms) {
-                if (vm.ipv4?.kind === "static" && holds(range, parseIpv4(vm.ipv4.address)!)) {
+                if (vm.ipv4?.kind === "static" && holds(range, addressNumber(vm.ipv4.address)!)) {
                     report(at, `${entry} contains ${vm.ipv4.address}, the address of ${vm.file}`);
                 }
             }
