@@ -13,6 +13,7 @@ export const DISTRIBUTIONS = Object.keys(versions.distributions) as Distribution
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const IPV4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
 const CIDR = /^(\d{1,3})(\.\d{1,3}){3}\/\d{1,2}$/;
+const VAULT_URL = /^https?:\/\/[^/]+\/?$/;
 
 const s = (description: string, extra: Partial<Extract<Spec, { kind: "string" }>> = {}): Spec => ({ kind: "string", description, ...extra });
 const vmList = (description: string): Spec => ({ kind: "array", description, items: s("VM name (a file in vms/)") });
@@ -91,15 +92,43 @@ export const CONFIG_KEYS = {
     vault: {
         required: false,
         secret: false,
-        description: "Vault that receives each cluster's kubeconfig (KV v2): address (or fromStack), mount, skipTlsVerify; empty means no Vault writes",
+        description: "Vault that receives each cluster's kubeconfig (KV v2): address, fromStack or server, mount, skipTlsVerify, caCertFile; empty means no Vault writes",
         default: {},
         spec: {
             kind: "object",
             fields: {
-                address: { spec: s("Vault address", { pattern: /^https?:\/\/[^/]+\/?$/, patternHint: "a URL like https://vault.home.arpa:8200" }) },
-                fromStack: { spec: s("Read address and mount from this stack's `vault` output, like organization/homelab/tools", { pattern: /^[^/\s]+\/[^/\s]+\/[^/\s]+$/, patternHint: "a stack like organization/homelab/tools" }) },
+                address: { spec: s("Vault address", { pattern: VAULT_URL, patternHint: "a URL like https://vault.home.arpa:8200" }) },
+                fromStack: {
+                    spec: s("Read address, mount and this stack's token from that stack's outputs, like organization/homelab/tools", {
+                        pattern: /^[^/\s]+\/[^/\s]+\/[^/\s]+$/,
+                        patternHint: "a stack like organization/homelab/tools",
+                    }),
+                },
+                server: {
+                    spec: {
+                        kind: "object",
+                        description: "The Vault this stack runs (tools): the program initialises, unseals and configures it, and exports its address and scoped tokens",
+                        fields: {
+                            address: { spec: s("Address clients use, exported as `vault.address`", { pattern: VAULT_URL, patternHint: "a URL like https://vault.home.arpa:8200" }), required: true },
+                            initAddress: { spec: s("Where the program reaches Vault to initialise and unseal it, when not at `address` (a MetalLB IP, say)", { pattern: VAULT_URL, patternHint: "a URL like https://192.168.1.240:8200" }) },
+                            secretShares: { spec: { kind: "integer", description: "Unseal key shares made at initialisation", minimum: 1, maximum: 255 }, default: 5 },
+                            secretThreshold: { spec: { kind: "integer", description: "Shares needed to unseal", minimum: 1, maximum: 255 }, default: 3 },
+                            clientStacks: {
+                                spec: {
+                                    kind: "map",
+                                    description: "Other stacks writing to this Vault (like dev, prod), with their clusters' names: a scoped token and per-cluster auth methods each",
+                                    keyPattern: DNS_LABEL,
+                                    keyHint: "a stack name",
+                                    values: { kind: "array", items: s("Cluster name", { pattern: DNS_LABEL, patternHint: "a DNS label" }) },
+                                },
+                                default: {},
+                            },
+                        },
+                    },
+                },
                 mount: { spec: s("KV v2 mount"), default: "homelab" },
                 skipTlsVerify: { spec: { kind: "boolean", description: "Skip TLS verification of Vault" }, default: false },
+                caCertFile: { spec: s("PEM file of the CA that issued Vault's certificate, relative to the project; default: the system's CAs") },
             },
         },
     },
@@ -231,6 +260,17 @@ export interface ClusterConfig {
     readonly serviceCidr: string;
 }
 
+/** The Vault this stack runs (homelab:vault.server). */
+export interface VaultServerConfig {
+    readonly address: string;
+    /** Where init and unseal connect; `address` unless set. */
+    readonly initAddress: string;
+    readonly secretShares: number;
+    readonly secretThreshold: number;
+    /** Stack name to its clusters' names. */
+    readonly clientStacks: Readonly<Record<string, readonly string[]>>;
+}
+
 export interface PlatformConfig {
     readonly stack: string;
     /** Where config problems are reported: `Pulumi.<stack>.yaml`. */
@@ -251,13 +291,17 @@ export interface PlatformConfig {
     readonly protectVms: boolean;
     readonly vmsDir: string;
     readonly cloudImage: { readonly url: string; readonly fileName: string; readonly checksum?: string; readonly checksumAlgorithm?: string };
-    /** Undefined when no Vault is configured. Exactly one of address and fromStack is set. */
+    /** Undefined when no Vault is configured. Exactly one of address, fromStack and server is set. */
     readonly vault?: {
         readonly address?: string;
         readonly fromStack?: string;
+        readonly server?: VaultServerConfig;
         readonly mount: string;
         readonly skipTlsVerify: boolean;
-        readonly token: pulumi.Output<string>;
+        /** As written in config, relative to the project; the loader reads and checks it. */
+        readonly caCertFile?: string;
+        /** With address only: this stack's scoped token. */
+        readonly token?: pulumi.Output<string>;
     };
 }
 
@@ -337,13 +381,7 @@ export function readPlatformConfig(issues: IssueCollector): PlatformConfig | und
             values[key] = value;
         }
     }
-    const vault = values.vault as { address?: string; fromStack?: string } | undefined;
-    if (vault?.address && vault.fromStack) {
-        report(`${NAMESPACE}:vault`, "address and fromStack exclude each other: set the address here, or read it from that stack");
-    }
-    if ((vault?.address || vault?.fromStack) && !values.vaultToken && !issues.issues.some((i) => i.path === `${NAMESPACE}:vaultToken`)) {
-        report(`${NAMESPACE}:vaultToken`, `is required with ${NAMESPACE}:vault; set it with \`pulumi config set --secret ${NAMESPACE}:vaultToken <token>\``);
-    }
+    checkVault(values, report, (path) => issues.issues.some((i) => i.path === path));
     const image = values.cloudImage as { url?: string; fileName?: string } | undefined;
     if (image && (image.url === undefined) !== (image.fileName === undefined)) {
         report(`${NAMESPACE}:cloudImage`, "url and fileName go together: set both, or neither to use the pinned image");
@@ -352,6 +390,61 @@ export function readPlatformConfig(issues: IssueCollector): PlatformConfig | und
         return undefined;
     }
     return deepFreeze(buildConfig(stack, file, values));
+}
+
+/**
+ * How the three ways of reaching Vault combine: `address` (with this stack's own `vaultToken`),
+ * `fromStack` (address, mount and token from the tools stack's outputs) or `server` (this stack runs
+ * Vault and holds its root token). On the keys that passed their own checks.
+ */
+function checkVault(values: Record<string, unknown>, report: (path: string, message: string) => void, reported: (path: string) => boolean): void {
+    const vault = values.vault as
+        | { address?: string; fromStack?: string; server?: { secretShares?: number; secretThreshold?: number; clientStacks?: Record<string, string[]> } }
+        | undefined;
+    const key = `${NAMESPACE}:vault`;
+    const tokenKey = `${NAMESPACE}:vaultToken`;
+    const ways = (["address", "fromStack", "server"] as const).filter((w) => vault?.[w] !== undefined);
+    if (ways.length > 1) {
+        report(key, `${ways.join(" and ")} exclude each other: set the address here, read it from the stack that runs Vault (fromStack), or run it here (server)`);
+    }
+    if (vault?.address && !values.vaultToken && !reported(tokenKey)) {
+        report(tokenKey, `is required with ${key}.address; set it with \`pulumi config set --secret ${tokenKey} <token>\``);
+    }
+    if ((vault?.fromStack || vault?.server) && values.vaultToken) {
+        report(
+            tokenKey,
+            vault.fromStack
+                ? `is not used with ${key}.fromStack: this stack reads its scoped token from that stack's \`vaultTokens\` output; remove it`
+                : `is not used with ${key}.server: this stack uses the root token it gets by initialising Vault; remove it`,
+        );
+    }
+    const server = vault?.server;
+    if (server) {
+        const shares = server.secretShares ?? 5;
+        const threshold = server.secretThreshold ?? 3;
+        if (threshold > shares) {
+            report(`${key}.server.secretThreshold`, `must not exceed secretShares (${shares}), got ${threshold}`);
+        } else if (shares > 1 && threshold === 1) {
+            // vault/seal.go SealConfig.Validate: "threshold must be greater than one for multiple shares".
+            report(`${key}.server.secretThreshold`, "must be at least 2 when secretShares is above 1: Vault refuses a threshold of 1 for multiple shares");
+        }
+        const own = new Set(((values.clusters ?? []) as { name?: string }[]).map((c) => c.name));
+        const seen = new Map<string, string>();
+        for (const [stack, clusters] of Object.entries(server.clientStacks ?? {})) {
+            const path = `${key}.server.clientStacks.${stack}`;
+            if (stack === pulumi.getStack()) {
+                report(path, "is this stack, which runs Vault and uses its root token; list only the stacks that read it");
+            }
+            clusters.forEach((cluster, i) => {
+                if (own.has(cluster)) {
+                    report(`${path}[${i}]`, `cluster "${cluster}" is one of this stack's clusters; each cluster has one auth method, kubernetes-${cluster}`);
+                } else if (seen.has(cluster)) {
+                    report(`${path}[${i}]`, `cluster "${cluster}" is already listed under ${seen.get(cluster)}; each cluster has one auth method, kubernetes-${cluster}`);
+                }
+                seen.set(cluster, stack);
+            });
+        }
+    }
 }
 
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- shape checked by CONFIG_KEYS specs
@@ -399,13 +492,23 @@ function buildConfig(stack: string, file: string, v: Raw): PlatformConfig {
         vmsDir: v.vmsDir,
         cloudImage: v.cloudImage?.url ? v.cloudImage : { ...versions.ubuntuCloudImage },
         vault:
-            v.vault?.address || v.vault?.fromStack
+            v.vault?.address || v.vault?.fromStack || v.vault?.server
                 ? {
                       address: v.vault.address,
                       fromStack: v.vault.fromStack,
+                      server: v.vault.server
+                          ? {
+                                address: v.vault.server.address,
+                                initAddress: v.vault.server.initAddress ?? v.vault.server.address,
+                                secretShares: v.vault.server.secretShares ?? 5,
+                                secretThreshold: v.vault.server.secretThreshold ?? 3,
+                                clientStacks: v.vault.server.clientStacks ?? {},
+                            }
+                          : undefined,
                       mount: v.vault.mount ?? "homelab",
                       skipTlsVerify: v.vault.skipTlsVerify ?? false,
-                      token: pulumi.secret(v.vaultToken as string),
+                      caCertFile: v.vault.caCertFile,
+                      token: v.vault.address ? pulumi.secret(v.vaultToken as string) : undefined,
                   }
                 : undefined,
     };

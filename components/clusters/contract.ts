@@ -26,6 +26,8 @@ export interface ClusterAccess {
     readonly kubeconfig: pulumi.Output<string>;
     /** `https://<address>:6443` */
     readonly endpoint: string;
+    /** PEM of the CA the API server's certificate chains to (what the kubeconfig trusts); not secret. */
+    readonly caCertPem: pulumi.Output<string>;
     /** Usable only once the API answers /readyz. */
     readonly provider: k8s.Provider;
 }

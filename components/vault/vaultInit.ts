@@ -287,7 +287,7 @@ export class VaultInit extends pulumi.dynamic.Resource {
         const secretThreshold = args.secretThreshold ?? 3;
         const problems = inputProblems({ address: typeof args.address === "string" ? args.address : "https://unknown", secretShares, secretThreshold });
         if (problems.length > 0) {
-            throw new pulumi.InputPropertiesError({ message: `VaultInit ${name}: invalid arguments`, errors: problems });
+            throw new pulumi.InputPropertiesError({ message: `VaultInit ${name}: invalid arguments`, errors: problems.map((p) => ({ propertyPath: p.property, reason: p.reason })) });
         }
         super(
             vaultInitProvider,
@@ -297,5 +297,9 @@ export class VaultInit extends pulumi.dynamic.Resource {
             "vault",
             "VaultInit",
         );
+        // The engine keeps them secret (additionalSecretOutputs); marking them here as well keeps them
+        // secret in this program's own outputs and inputs before the engine has seen them.
+        this.unsealKeys = pulumi.secret(this.unsealKeys);
+        this.rootToken = pulumi.secret(this.rootToken);
     }
 }

@@ -41,5 +41,5 @@ export function clusterAccess(
             return config;
         });
     const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: pulumi.secret(ready) }, { parent, dependsOn: [...access.nodes.map((n) => n.vm), ...(access.after ?? [])] });
-    return { kubeconfig, endpoint, provider };
+    return { kubeconfig, endpoint, caCertPem: access.caCertPem, provider };
 }

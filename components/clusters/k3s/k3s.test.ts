@@ -5,7 +5,7 @@ import { ReadinessTarget } from "../access/readiness";
 import { preparePlatform } from "../../../program";
 import { ProgramRun, runProgram } from "../../../render/harness";
 import { readStackConfig } from "../../../render/stackConfig";
-import { baseConfig, byName, CloudConfig, cloudConfigOf, makeProject, PROJECT_DIR, vmYaml, writtenFile } from "../../../tests/helpers";
+import { baseConfig, byName, CloudConfig, cloudConfigOf, isVaultLayer, makeProject, PROJECT_DIR, vmYaml, writtenFile } from "../../../tests/helpers";
 import { realisticMocks } from "../../../tests/mocks";
 import { cloudInitSchema, requireTool, run as runTool } from "../../../tests/validators";
 
@@ -55,7 +55,8 @@ describe("the tools stack's K3s clusters", () => {
                 "proxmoxve:index/vmLegacy:VmLegacy::k8s-tools-vm",
             ].sort(),
         );
-        expect(run.resources).toHaveLength(57);
+        // The Vault layer is counted in tests/vault.test.ts.
+        expect(run.resources.filter((r) => !isVaultLayer(r))).toHaveLength(57);
     });
 
     it("generates ECDSA P-256 CAs and an RSA service-account key, all protected", () => {
@@ -135,7 +136,7 @@ describe("the tools stack's K3s clusters", () => {
     });
 
     it("keeps every kubeconfig secret in the stack outputs", () => {
-        expect(run.outputSecretPaths.sort()).toEqual(["clusters.observability.kubeconfig", "clusters.tools.kubeconfig"]);
+        expect(run.outputSecretPaths.sort()).toEqual(["clusters.observability.kubeconfig", "clusters.tools.kubeconfig", "vaultTokens.dev", "vaultTokens.prod"]);
         expect(JSON.stringify(run.outputs)).not.toContain("BEGIN");
     });
 

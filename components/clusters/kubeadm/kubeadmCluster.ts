@@ -21,6 +21,7 @@ import { createNode, nodeNames, nodeRoles, placeholderPair, requireValid, static
 export class KubeadmCluster extends pulumi.ComponentResource implements ClusterAccess {
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly endpoint: string;
+    public readonly caCertPem: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
     public readonly nodes: Readonly<Record<string, ProxmoxVm>>;
     public readonly cni: k8s.helm.v3.Release;
@@ -105,6 +106,7 @@ export class KubeadmCluster extends pulumi.ComponentResource implements ClusterA
         const access = clusterAccess(this, name, args, { address: apiAddress, caCertPem: ca.certPem, admin, nodes: Object.values(nodes) });
         this.kubeconfig = access.kubeconfig;
         this.endpoint = access.endpoint;
+        this.caCertPem = access.caCertPem;
         this.provider = access.provider;
 
         const cilium = versions.charts.cilium;

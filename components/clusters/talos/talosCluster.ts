@@ -19,6 +19,7 @@ import { createNode, nodeNames, nodeRoles, placeholderPair, requireValid, static
 export class TalosCluster extends pulumi.ComponentResource implements ClusterAccess {
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly endpoint: string;
+    public readonly caCertPem: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
     public readonly nodes: Readonly<Record<string, ProxmoxVm>>;
     /** talosctl client configuration (O=os:admin), a secret. */
@@ -112,6 +113,7 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
         const access = clusterAccess(this, name, args, { address: firstIp, caCertPem: kubernetesCa.certPem, admin: kubeAdmin, nodes: Object.values(nodes), after: [this.bootstrap] });
         this.kubeconfig = access.kubeconfig;
         this.endpoint = access.endpoint;
+        this.caCertPem = access.caCertPem;
         this.provider = access.provider;
         this.registerOutputs({ kubeconfig: this.kubeconfig, endpoint: this.endpoint, talosconfig: this.talosconfig });
     }
