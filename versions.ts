@@ -28,6 +28,24 @@ export const versions = {
     charts: {
         cilium: { repo: "https://helm.cilium.io/", chart: "cilium", version: "1.20.0" },
     },
+    /**
+     * The Pulumi CLI that CI installs and Pulumi Deployments runs (its executor image tag), kept equal
+     * to the @pulumi/pulumi SDK in package.json: the two are released together. A test holds the
+     * workflows to it.
+     */
+    pulumiCli: "3.248.0",
+    /**
+     * The pause (sandbox) image kubeadm expects, by Kubernetes minor: kubeadm's `PauseVersion`
+     * (kubernetes/kubernetes cmd/kubeadm/app/constants/constants.go; 3.10.1 since v1.34, kubernetes/kubernetes#130713),
+     * as kubespray tracks it (roles/kubespray_defaults/vars/main/main.yml, `pod_infra_supported_versions`).
+     * containerd must run the same one: Ubuntu 24.04's containerd 1.7 defaults to pause:3.8, and kubeadm's preflight warns.
+     */
+    kubeadmPauseImage: {
+        "1.32": "registry.k8s.io/pause:3.10",
+        "1.33": "registry.k8s.io/pause:3.10",
+        "1.34": "registry.k8s.io/pause:3.10.1",
+        "1.35": "registry.k8s.io/pause:3.10.1",
+    } as Readonly<Record<string, string>>,
     /** Default Kubernetes distribution versions, per cluster `distribution`; a cluster may pin its own `version`. */
     distributions: {
         k3s: "v1.34.1+k3s1",

@@ -98,7 +98,9 @@ export class KubeadmCluster extends pulumi.ComponentResource implements ClusterA
                 caCertHash: role === "init" ? undefined : "<computed: sha256 of the CA's public key>",
                 pki: withPki ? placeholderPki : undefined,
             });
-            nodes[vm.name] = createNode(this, args, vm, { role: role === "worker" ? "worker" : "control-plane", image, bootstrap: { content, redacted } });
+            // Control planes boot only once the load balancer VM exists: `kubeadm init` and control-plane joins go through it.
+            const afterLb = lb && role !== "worker" ? [nodes[lb.name].vm] : undefined;
+            nodes[vm.name] = createNode(this, args, vm, { role: role === "worker" ? "worker" : "control-plane", image, bootstrap: { content, redacted }, dependsOn: afterLb });
         }
         this.nodes = nodes;
 
