@@ -49,7 +49,8 @@ describe("the policy pack against the real stacks", () => {
         for (const stack of ["tools", "dev", "prod"]) {
             stacks[stack] = (await stackRun(stack)).run.resources;
         }
-    });
+        // Three whole stacks, one after the other: beyond the default 30 s when every core is busy.
+    }, 120_000);
 
     it.each(["tools", "dev", "prod"])("finds no violation in %s", async (stack) => {
         expect(stacks[stack].length).toBeGreaterThan(40);
