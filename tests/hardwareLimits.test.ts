@@ -104,6 +104,11 @@ const rejected: Case[] = [
         expected: ['vms/vm-a.yaml: nested_disks.scsi.scsi1.disk.size: 9G is too small: Talos needs a 10 GiB system disk at least (its EPHEMERAL partition holds images and containers) (vm-a is a node of Talos cluster "c1"); use at least 10G'],
     },
     {
+        title: "a cdrom on virtio in the older disks list beside nested_disks",
+        files: filesWithB({ disks: "\n  - slot: scsi0\n    type: disk\n    size: 20G\n    storage: local-lvm\n  - slot: virtio3\n    type: cdrom\n    iso: local:iso/x.iso" }),
+        expected: ["vms/vm-b.yaml: disks[1].slot: virtio3 cannot hold a cdrom: Proxmox refuses media=cdrom on VirtIO Block; use ide0–ide3, sata0–sata5 or scsi0–scsi13"],
+    },
+    {
         title: "a Talos boot disk smaller than the Talos image",
         files: talosNode({ nested_disks: disks({ ide1: cloudinit }, "1G") }),
         config: talosConfig(),
@@ -244,6 +249,16 @@ describe("the prod stack with one VM file edited", () => {
     ])("rejects %s", async (_title, field, replacement, message) => {
         const run = await runProd("k8s-prod-worker-1.yaml", (t) => t.replace(cloudInitOnIde1, replacement));
         expect(reportLines(run)).toEqual([`vms/k8s-prod-worker-1.yaml: ${field}: ${message}`]);
+        expect(registeredExceptStack(run)).toEqual([]);
+    });
+
+    it("rejects a cdrom on virtio in the older disks list, kept beside nested_disks", async () => {
+        const run = await runProd("k8s-prod-worker-1.yaml", (t) =>
+            t.replace("network:\n", "disks:\n  - {slot: scsi0, type: disk, size: 80G, storage: data2}\n  - {slot: virtio3, type: cdrom, iso: local:iso/x.iso}\nnetwork:\n"),
+        );
+        expect(reportLines(run)).toEqual([
+            "vms/k8s-prod-worker-1.yaml: disks[1].slot: virtio3 cannot hold a cdrom: Proxmox refuses media=cdrom on VirtIO Block; use ide0–ide3, sata0–sata5 or scsi0–scsi13",
+        ]);
         expect(registeredExceptStack(run)).toEqual([]);
     });
 

@@ -49,7 +49,7 @@ export const DEVICE_SLOTS: Readonly<Record<Device, Readonly<Partial<Record<Bus, 
     cloudinit: { ide: 4, sata: 6, scsi: 31 },
 };
 
-const DEVICE_NAME: Readonly<Record<Device, string>> = { disk: "a disk", passthrough: "a passthrough disk", cdrom: "a cdrom", cloudinit: "the cloud-init drive" };
+export const DEVICE_NAME: Readonly<Record<Device, string>> = { disk: "a disk", passthrough: "a passthrough disk", cdrom: "a cdrom", cloudinit: "the cloud-init drive" };
 
 /** `ide0`–`ide3`: a bus's slots, or the slots a device may take on it. */
 function range(bus: Bus, count: number): string {
@@ -170,8 +170,32 @@ type Report = (path: string, message: string) => void;
  * the MAC address and the CPU type. Every problem goes to `report` with its field path.
  */
 export function checkVmHardware(vm: VmHardware, report: Report): void {
+    const holders = checkDriveSlots(vm.drives, report);
+    if (!vm.drives.some((d) => d.device === "cloudinit") && implicitCloudInitSlot(holders.keys()) === undefined) {
+        report("nested_disks", "no slot is free for the cloud-init drive: every IDE, SATA and SCSI slot is taken");
+    }
+    if (vm.macAddress !== undefined) {
+        const problem = macProblem(vm.macAddress);
+        if (problem) {
+            report("network.macaddr", problem);
+        }
+    }
+    if (vm.cpuType !== undefined) {
+        const problem = cpuTypeProblem(vm.cpuType);
+        if (problem) {
+            report("cpu_type", problem);
+        }
+    }
+}
+
+/**
+ * The rules of one list of drives: each slot exists on its bus, takes its device, and holds one drive.
+ * Returns the drives that passed, by slot. The loader runs it over the drives it uses and, when a file
+ * has both, over the older `disks:` list as well, so neither list can hide a bad slot.
+ */
+export function checkDriveSlots(drives: readonly DeclaredDrive[], report: Report): Map<string, DeclaredDrive> {
     const holders = new Map<string, DeclaredDrive>();
-    for (const drive of vm.drives) {
+    for (const drive of drives) {
         const parsed = parseSlot(drive.slot);
         if (drive.bus !== undefined && parsed && parsed.bus !== drive.bus) {
             report(drive.slotPath, `${drive.slot} is not a ${drive.bus} slot; put it under nested_disks.${parsed.bus}`);
@@ -190,21 +214,7 @@ export function checkVmHardware(vm: VmHardware, report: Report): void {
         }
         holders.set(drive.slot, drive);
     }
-    if (!vm.drives.some((d) => d.device === "cloudinit") && implicitCloudInitSlot(holders.keys()) === undefined) {
-        report("nested_disks", "no slot is free for the cloud-init drive: every IDE, SATA and SCSI slot is taken");
-    }
-    if (vm.macAddress !== undefined) {
-        const problem = macProblem(vm.macAddress);
-        if (problem) {
-            report("network.macaddr", problem);
-        }
-    }
-    if (vm.cpuType !== undefined) {
-        const problem = cpuTypeProblem(vm.cpuType);
-        if (problem) {
-            report("cpu_type", problem);
-        }
-    }
+    return holders;
 }
 
 const MAC = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/;
