@@ -90,6 +90,11 @@ export function slotPattern(bus: Bus): RegExp {
     return new RegExp(`^${bus}${numbersUpTo(BUS_SLOTS[bus] - 1)}$`);
 }
 
+/** Every slot of every bus, exactly, for editors: `^(ide[0-3]|sata[0-5]|scsi(…)|virtio(…))$`. */
+export function anySlotPattern(): RegExp {
+    return new RegExp(`^(${BUSES.map((b) => `${b}${numbersUpTo(BUS_SLOTS[b] - 1)}`).join("|")})$`);
+}
+
 /** For editors: `IDE slots, ide0–ide3`. */
 export function busDescription(bus: Bus): string {
     return `${BUS_NAME[bus]} slots, ${range(bus, BUS_SLOTS[bus])}`;
@@ -220,6 +225,13 @@ export function checkDriveSlots(drives: readonly DeclaredDrive[], report: Report
 const MAC = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/;
 
 /**
+ * The MAC addresses Proxmox accepts, as pve-common's `pve_verify_mac_addr` writes it (first octet even),
+ * for editors' JSON Schema; with `ALL_ZERO_MAC` ruled out it is what `macProblem` lets through.
+ */
+export const UNICAST_MAC = /^[0-9A-Fa-f][02468AaCcEe](:[0-9A-Fa-f]{2}){5}$/;
+export const ALL_ZERO_MAC = /^(00:){5}00$/;
+
+/**
  * Why Proxmox or QEMU would refuse or ignore a fixed MAC address, or undefined when it is usable.
  * - pve-common `pve_verify_mac_addr`: `^[a-f0-9][02468ace](?::[a-f0-9]{2}){5}$`, case-insensitive.
  *   The first octet must be even: an odd one sets the I/G bit, a multicast address ("value does not
@@ -234,7 +246,7 @@ export function macProblem(mac: string): string | undefined {
     if (first % 2 === 1) {
         return `${mac} is a multicast address (the first octet, ${mac.slice(0, 2)}, is odd) and Proxmox accepts only unicast ones: make the first octet even, like ${(first - 1).toString(16).padStart(2, "0").toUpperCase()}`;
     }
-    if (/^(00:){5}00$/.test(mac)) {
+    if (ALL_ZERO_MAC.test(mac)) {
         return `${mac} is no address: QEMU reads all zeros as unset and makes up 52:54:00:12:34:xx; leave macaddr out to let Proxmox pick one`;
     }
     return undefined;
@@ -285,7 +297,10 @@ export const V2_MISSING: Readonly<Record<string, readonly string[]>> = {
     Opteron_G3: ["sse4.1", "sse4.2", "ssse3"],
 };
 
-const CUSTOM_CPU = /^custom-.+$/;
+export const CUSTOM_CPU = /^custom-.+$/;
+
+/** The provider's CPU models, for editors' JSON Schema (with `CUSTOM_CPU`, what `cpuTypeProblem` accepts). */
+export const CPU_TYPES: readonly string[] = Object.keys(CPU_LEVELS);
 
 /** Why Proxmox or the provider would refuse `cpu_type`, or undefined when both accept it. */
 export function cpuTypeProblem(cpuType: string): string | undefined {

@@ -1,8 +1,11 @@
+import Ajv2020 from "ajv/dist/2020";
 import fc from "fast-check";
+import * as yaml from "js-yaml";
 import * as fs from "fs";
 import * as path from "path";
 import { parseIpConfig, parseVmFile, VmDefinition } from "./vmDefinition";
 import { vmJsonSchema } from "./vmSchema";
+import { BUS_SLOTS, BUSES, CPU_TYPES, cpuTypeProblem, macProblem } from "./hardware";
 import { FIXTURES, PROJECT_DIR, vmYaml } from "../../tests/helpers";
 
 function load(file: string): { vm?: VmDefinition; problems: string[] } {
@@ -225,6 +228,69 @@ describe("the JSON Schema for editors", () => {
         expect(schema.additionalProperties).toBe(false);
         expect(schema.properties.clone.type).toEqual(["string", "null"]);
         expect(schema.properties.scsihw.default).toBe("virtio-scsi-single");
+    });
+
+    describe("holds editors to the hardware rules JSON Schema can express (ajv)", () => {
+        const validate = new Ajv2020({ allErrors: true, strict: true }).compile(vmJsonSchema());
+        const base = yaml.load(vmYaml("vm-b")) as Record<string, unknown>;
+        /** `<instance path> <keyword>` of each error, for a VM file with `edit` applied; [] when valid. */
+        function errors(edit: (doc: Record<string, unknown> & { network: Record<string, unknown> }) => void): string[] {
+            const doc = structuredClone(base) as Record<string, unknown> & { network: Record<string, unknown> };
+            edit(doc);
+            return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.keyword}`);
+        }
+        const mac = (m: string) => errors((d) => (d.network.macaddr = m));
+        const cpu = (c: string) => errors((d) => (d.cpu_type = c));
+        const legacySlot = (slot: string) => errors((d) => (d.disks = [{ slot, type: "disk", size: "20G", storage: "local-lvm" }]));
+
+        it("accepts the base file", () => {
+            expect(errors(() => undefined)).toEqual([]);
+        });
+
+        it("takes unicast MAC addresses only, not all zeros", () => {
+            expect(["BC:24:11:00:00:31", "02:00:00:00:00:31", "fe:ff:ff:ff:ff:ff"].map(mac)).toEqual([[], [], []]);
+            expect(mac("bd:24:11:00:00:31")).toEqual(["/network/macaddr pattern"]);
+            expect(mac("01:00:00:00:00:01")).toEqual(["/network/macaddr pattern"]);
+            expect(mac("00:00:00:00:00:00")).toEqual(["/network/macaddr not"]);
+            expect(mac("BC-24-11-00-00-31")).toEqual(["/network/macaddr pattern"]);
+        });
+
+        it("agrees with the loader on every MAC address (property)", () => {
+            const octet = fc.integer({ min: 0, max: 255 }).map((n) => n.toString(16).padStart(2, "0"));
+            const zeroOr = (o: fc.Arbitrary<string>) => fc.oneof(fc.constant("00"), o);
+            fc.assert(
+                fc.property(fc.tuple(octet, zeroOr(octet), zeroOr(octet), zeroOr(octet), zeroOr(octet), zeroOr(octet)), fc.boolean(), (octets, upper) => {
+                    const m = upper ? octets.join(":").toUpperCase() : octets.join(":");
+                    expect([m, mac(m).length === 0]).toEqual([m, macProblem(m) === undefined]);
+                }),
+                { numRuns: 300 },
+            );
+        });
+
+        it("takes the provider's CPU models and custom-<name> only, case-sensitively", () => {
+            expect(["host", "x86-64-v2-AES", "EPYC-Genoa", "kvm64", "custom-lab"].map(cpu)).toEqual([[], [], [], [], []]);
+            for (const bad of ["Host", "x86-64-v5", "custom-", ""]) {
+                expect([bad, cpu(bad)]).toEqual([bad, ["/cpu_type enum", "/cpu_type pattern", "/cpu_type anyOf"]]);
+            }
+        });
+
+        it("lists the CPU models the loader accepts, no more", () => {
+            const schema = vmJsonSchema() as { properties: { cpu_type: { anyOf: [{ enum: string[] }, { pattern: string }] } } };
+            expect(schema.properties.cpu_type.anyOf[0].enum).toEqual([...CPU_TYPES]);
+            expect(schema.properties.cpu_type.anyOf[0].enum).toHaveLength(77);
+            expect(CPU_TYPES.filter((c) => cpuTypeProblem(c) !== undefined)).toEqual([]);
+        });
+
+        it("takes each bus's own slots in the older disks list, as nested_disks' keys do", () => {
+            for (const bus of BUSES) {
+                const slots = Array.from({ length: 40 }, (_, i) => `${bus}${i}`);
+                const accepted = slots.filter((slot) => legacySlot(slot).length === 0);
+                expect([bus, accepted]).toEqual([bus, slots.slice(0, BUS_SLOTS[bus])]);
+                const nestedKey = (slot: string) => errors((d) => (d.nested_disks = { [bus]: { [slot]: { disk: { storage: "local-lvm", size: "20G" } } } }));
+                expect([bus, slots.filter((slot) => nestedKey(slot).length === 0)]).toEqual([bus, accepted]);
+            }
+            expect(["ide4", "sata6", "scsi31", "virtio16", "scsi01", "nvme0"].map(legacySlot)).toEqual(Array(6).fill(["/disks/0/slot pattern"]));
+        });
     });
 
     it("is referenced by every VM file in vms/", () => {

@@ -1,7 +1,10 @@
 import * as yaml from "js-yaml";
 import { bool, ignored, int, joinPath, map, object, oneOf, pattern, Report, str, validate, z } from "../core/schema";
 import { parseCidr, parseIpv4, parseIpv6, parseIpv6Cidr } from "../core/ipmath";
-import { Bus, busDescription, checkDriveSlots, checkVmHardware, DeclaredDrive, Device, DEVICE_NAME, slotHint, slotPattern } from "./hardware";
+import {
+    ALL_ZERO_MAC, anySlotPattern, Bus, busDescription, checkDriveSlots, checkVmHardware, CPU_TYPES, CUSTOM_CPU, DeclaredDrive, Device, DEVICE_NAME,
+    slotHint, slotPattern, UNICAST_MAC,
+} from "./hardware";
 
 /**
  * The VM file format of the OpenTofu + Ansible homelab this platform replaces
@@ -9,6 +12,11 @@ import { Bus, busDescription, checkDriveSlots, checkVmHardware, DeclaredDrive, D
  *
  * `.default()` is a default the program applies (the parsed value carries it); `.meta({ default })`
  * only documents Proxmox's own default in the JSON Schema, and the program leaves the field unset.
+ *
+ * Where a hardware rule (hardware.ts) can be written in JSON Schema, `.meta({ pattern | anyOf | not })`
+ * puts it in the editors' schema too (zod merges `meta` over the generated keywords). The zod schema
+ * itself stays looser there on purpose: the loader's rules then report the case with its reason
+ * ("a multicast address", "not an IDE slot (Proxmox has ide0–ide3)") instead of a bare pattern mismatch.
  */
 
 const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -59,7 +67,7 @@ const bus = (name: Bus) => map(slotSchema, { pattern: slotPattern(name), hint: s
 
 const legacyDiskSchema = object(
     {
-        slot: pattern("Slot", /^(scsi|virtio|sata|ide)\d+$/, "a slot like scsi0"),
+        slot: pattern("Slot", /^(scsi|virtio|sata|ide)\d+$/, "a slot like scsi0").meta({ pattern: anySlotPattern().source }),
         type: oneOf("Kind of drive", ["disk", "cdrom", "passthrough"]),
         size: size().optional(),
         storage: storage().optional(),
@@ -80,7 +88,9 @@ export const VM_FILE_SCHEMA = object(
         cores: int("Cores per socket", 1, 512).default(1),
         sockets: int("CPU sockets", 1, 8).default(1),
         memory: int("Memory in MiB", 16).default(1024),
-        cpu_type: str("QEMU CPU type, like host or x86-64-v2-AES").default("host"),
+        cpu_type: str("QEMU CPU type, like host or x86-64-v2-AES, or custom-<name>")
+            .meta({ anyOf: [{ enum: [...CPU_TYPES] }, { pattern: CUSTOM_CPU.source }] })
+            .default("host"),
         onboot: bool("Start the VM when the node boots").default(true),
         vm_state: oneOf("Desired power state", ["running", "stopped"]).default("running"),
         clone: z
@@ -104,7 +114,9 @@ export const VM_FILE_SCHEMA = object(
                 bridge: str("Linux bridge on the node, like vmbr0"),
                 model: oneOf("NIC model", ["virtio", "e1000", "e1000e", "rtl8139", "vmxnet3"]).default("virtio"),
                 firewall: bool("Proxmox firewall on this NIC").default(true),
-                macaddr: pattern("Fixed MAC address", MAC, "a MAC address like BC:24:11:00:00:01").optional(),
+                macaddr: pattern("Fixed unicast MAC address (first octet even, not all zeros)", MAC, "a MAC address like BC:24:11:00:00:01")
+                    .meta({ pattern: UNICAST_MAC.source, not: { pattern: ALL_ZERO_MAC.source } })
+                    .optional(),
                 tag: int("VLAN tag", 1, 4094).optional(),
             },
             "The first network device (net0)",
