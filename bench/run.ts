@@ -4,6 +4,7 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
+import { apiReadinessProvider } from "../components/clusters/access/apiReadiness";
 import { preparePlatform } from "../program";
 import { ProgramRun, RecordedResource, runProgram } from "../render/harness";
 import { readStackConfig } from "../render/stackConfig";
@@ -28,6 +29,13 @@ interface Case {
     readonly projectDir: string;
 }
 
+/** The readiness resource, replayed with the same provider object (so the floor pays its serialization too). */
+class FloorReadiness extends pulumi.dynamic.Resource {
+    constructor(name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {
+        super(apiReadinessProvider, name, Object.fromEntries(Object.entries(args).filter(([k]) => k !== "__provider")), opts, "cluster", "ApiReadiness");
+    }
+}
+
 /** The SDK classes behind the types the program registers, so the floor pays the same per-class cost. */
 const CLASSES: Record<string, new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.Resource> = { // eslint-disable-line @typescript-eslint/no-explicit-any -- replayed recorded inputs
     "proxmoxve:index/vmLegacy:VmLegacy": proxmoxve.VmLegacy,
@@ -44,6 +52,7 @@ const CLASSES: Record<string, new (name: string, args: any, opts?: pulumi.Custom
     "pulumi:providers:kubernetes": k8s.Provider,
     "kubernetes:helm.sh/v3:Release": k8s.helm.v3.Release,
     "command:local:Command": command.local.Command,
+    "pulumi-nodejs:dynamic/cluster:ApiReadiness": FloorReadiness,
 };
 
 class FloorComponent extends pulumi.ComponentResource {
