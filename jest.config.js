@@ -2,7 +2,7 @@
 module.exports = {
   testEnvironment: "node",
   // Unit tests sit beside their modules; whole-program tests live in tests/.
-  roots: ["<rootDir>/config", "<rootDir>/components", "<rootDir>/render", "<rootDir>/driver", "<rootDir>/tests", "<rootDir>/deployments", "<rootDir>/policy"],
+  roots: ["<rootDir>/config", "<rootDir>/components", "<rootDir>/render", "<rootDir>/bench", "<rootDir>/driver", "<rootDir>/tests", "<rootDir>/deployments", "<rootDir>/policy"],
   testMatch: ["**/*.test.ts"],
   transform: {
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],

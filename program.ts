@@ -15,6 +15,7 @@ import type { Fleet, Membership } from "./config/fleet";
 import type { ReadinessOptions } from "./components/clusters/access/readiness";
 import type { VmDefinition } from "./components/hosts/vmDefinition";
 import { LoadedPlatform, loadPlatform } from "./config/load";
+import { Platform } from "./components/platform/platform";
 
 export type PlatformProgram = () => Promise<Record<string, unknown>>;
 
@@ -59,6 +60,20 @@ async function buildPlatform({ config, fleet }: LoadedPlatform, options: Platfor
         );
         clusters[cluster.name] = component;
         Object.assign(created, component.nodes);
+    }
+    // The platform layer, per cluster, on that cluster's provider (which exists only once its API is ready).
+    for (const cluster of config.clusters) {
+        const first = vmsOf(cluster, "control-plane")[0];
+        new Platform(cluster.name, {
+            stack: config.stack,
+            cluster,
+            settings: config.platform,
+            provider: clusters[cluster.name].provider,
+            // Everything on the cluster waits for its API to answer /readyz (the readiness resource).
+            dependsOn: [clusters[cluster.name].ready],
+            nodeCidr: config.networks[first.network.bridge].cidr,
+            nodeNames: [...cluster.controlPlanes, ...cluster.workers],
+        });
     }
     const standalone = fleet.owned.filter((o) => !o.membership.cluster).map((o) => o.vm);
     const hosts = new HostFleet("hosts", { vms: standalone, config, images }, { providers });

@@ -27,7 +27,31 @@ export const versions = {
     /** Helm charts, from charts.md's checked list. */
     charts: {
         cilium: { repo: "https://helm.cilium.io/", chart: "cilium", version: "1.20.0" },
+        metallb: { repo: "https://metallb.github.io/metallb", chart: "metallb", version: "0.16.1" },
+        /** The version keeps its leading `v`, as cert-manager publishes it. */
+        certManager: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.21.1" },
+        /** Istio's three charts share one version and are installed in this order. */
+        istioBase: { repo: "https://istio-release.storage.googleapis.com/charts", chart: "base", version: "1.30.3" },
+        istiod: { repo: "https://istio-release.storage.googleapis.com/charts", chart: "istiod", version: "1.30.3" },
+        istioGateway: { repo: "https://istio-release.storage.googleapis.com/charts", chart: "gateway", version: "1.30.3" },
+        externalDns: { repo: "https://kubernetes-sigs.github.io/external-dns/", chart: "external-dns", version: "1.21.1" },
+        /** Newest chart tag upstream (metrics-server-helm-chart-3.13.1, app 0.8.1). */
+        metricsServer: { repo: "https://kubernetes-sigs.github.io/metrics-server/", chart: "metrics-server", version: "3.13.1" },
+        /** Chart published with the app's tag (v1.2.14); its Chart.yaml in git carries a placeholder version. */
+        kubeletCsrApprover: { repo: "https://postfinance.github.io/kubelet-csr-approver", chart: "kubelet-csr-approver", version: "1.2.14" },
+        /**
+         * 11.4.0 (Velero 1.17.1), not 12.x (Velero 1.18): Velero 1.18 needs velero-plugin-for-aws 1.14,
+         * of which only a release candidate could be read here; 1.17 pairs with the released plugin 1.13.2.
+         */
+        velero: { repo: "https://vmware-tanzu.github.io/helm-charts", chart: "velero", version: "11.4.0" },
     },
+    /** Images the platform names itself (outside a chart's defaults). */
+    images: {
+        /** The S3 object-store plugin Velero loads as an init container; v1.13.x is the line for Velero 1.17. */
+        veleroPluginForAws: "velero/velero-plugin-for-aws:v1.13.2",
+    },
+    /** local-path-provisioner has no Helm repository: its manifest at this tag, applied as objects the program declares. */
+    localPathProvisioner: "v0.0.37",
     /**
      * The Pulumi CLI that CI installs and Pulumi Deployments runs (its executor image tag), kept equal
      * to the @pulumi/pulumi SDK in package.json: the two are released together. A test holds the

@@ -3,6 +3,7 @@ import { bool, closest, configKind, int, joinPath, map, object, oneOf, pattern, 
 import { IssueCollector } from "../components/core/issues";
 import { parseCidr, parseIpv4 } from "../components/core/ipmath";
 import { Distribution, versions } from "../versions";
+import { buildClusterPlatform, buildPlatformSettings, checkPlatformRequirements, CLUSTER_PLATFORM_FIELDS, ClusterPlatformConfig, PLATFORM_KEYS, PlatformSettings } from "./platform";
 
 /** The project's config namespace (Pulumi.yaml `name`). */
 export const NAMESPACE = "homelab";
@@ -120,6 +121,8 @@ export const CONFIG_KEYS = {
                 vip: ipv4("Shared virtual IP the control planes hold as the API endpoint (Talos with several control planes)").optional(),
                 podCidr: cidr("Pod network", "a CIDR").default("10.244.0.0/16"),
                 serviceCidr: cidr("Service network", "a CIDR").default("10.96.0.0/12"),
+                // The platform layer's per-cluster fields (config/platform.ts).
+                ...CLUSTER_PLATFORM_FIELDS,
             }),
         ),
         default: [],
@@ -157,6 +160,8 @@ export const CONFIG_KEYS = {
             checksumAlgorithm: oneOf("Checksum algorithm", ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"]).optional(),
         }),
     },
+    // The platform layer's stack-wide settings and secrets (config/platform.ts).
+    ...PLATFORM_KEYS,
 } as const satisfies Record<string, ConfigKey>;
 
 interface ConfigKey {
@@ -190,7 +195,7 @@ export interface NetworkConfig {
     readonly domain?: string;
 }
 
-export interface ClusterConfig {
+export interface ClusterConfig extends ClusterPlatformConfig {
     /** Index in homelab:clusters, for messages. */
     readonly index: number;
     readonly name: string;
@@ -234,6 +239,8 @@ export interface PlatformConfig {
         readonly skipTlsVerify: boolean;
         readonly token: pulumi.Output<string>;
     };
+    /** What the platform services share: ACME contact, Pi-hole, Velero's bucket, and their secrets. */
+    readonly platform: PlatformSettings;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -323,6 +330,8 @@ export function readPlatformConfig(issues: IssueCollector): PlatformConfig | und
     if (image && (image.url === undefined) !== (image.fileName === undefined)) {
         report(`${NAMESPACE}:cloudImage`, "url and fileName go together: set both, or neither to use the pinned image");
     }
+    // On the keys that passed their checks; a key already reported is not reported again.
+    checkPlatformRequirements(values, report, (path) => issues.issues.some((i) => i.path === path));
     if (issues.count !== before) {
         return undefined;
     }
@@ -351,6 +360,7 @@ function buildConfig(stack: string, file: string, v: ConfigValues): PlatformConf
         vip: c.vip,
         podCidr: c.podCidr,
         serviceCidr: c.serviceCidr,
+        ...buildClusterPlatform(c),
     }));
     const privateKey = !v.proxmoxSshPrivateKey ? undefined : pulumi.secret(v.proxmoxSshPrivateKey);
     return {
@@ -382,6 +392,7 @@ function buildConfig(stack: string, file: string, v: ConfigValues): PlatformConf
                       token: pulumi.secret(v.vaultToken),
                   }
                 : undefined,
+        platform: buildPlatformSettings(v),
     };
 }
 

@@ -8,6 +8,7 @@ import { checkGuestFit, GuestImage, talosImage, ubuntuCloudImage } from "../comp
 import { bootDisk } from "../components/hosts/vmArgs";
 import { bootDiskDevice } from "../components/hosts/guestDisk";
 import { versions } from "../versions";
+import { checkLoadBalancerPools, ForeignPool } from "./pools";
 
 /** A VM's place in this stack. */
 export interface Membership {
@@ -288,7 +289,7 @@ function guestOf(vm: VmDefinition, membership: Membership, config: PlatformConfi
  * Cross-file checks over the whole fleet, then works out which VMs this stack owns.
  * Every problem goes to `issues`. References to `broken` VMs (files already reported) are not reported again.
  */
-export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig, issues: IssueCollector, broken: ReadonlySet<string> = new Set()): Fleet {
+export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig, issues: IssueCollector, broken: ReadonlySet<string> = new Set(), otherPools: readonly ForeignPool[] = []): Fleet {
     const sorted = [...vms].sort((a, b) => a.file.localeCompare(b.file));
     checkUniqueness(sorted, config, issues);
     for (const vm of sorted) {
@@ -380,6 +381,7 @@ export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig,
             checkGuestFit({ cpuType: vm.cpuType, bootDisk: { path: diskPath, sizeGiB: disk.sizeGb } }, guest.image, guest.context, issues.forFile(vm.file));
         }
     }
+    checkLoadBalancerPools(sorted, config, issues, otherPools);
 
     return { all: sorted, owned };
 }

@@ -5,6 +5,7 @@ import { PlatformConfig, readPlatformConfig } from "./config";
 import { IssueCollector } from "../components/core/issues";
 import { buildFleet, Fleet } from "./fleet";
 import { parseVmFile, VmDefinition } from "../components/hosts/vmDefinition";
+import { readOtherStackPools } from "./pools";
 
 export interface LoadedPlatform {
     readonly config: PlatformConfig;
@@ -44,7 +45,7 @@ export function loadPlatform(projectDir: string): LoadedPlatform {
     const config = readPlatformConfig(issues);
     const { vms, broken } = readVmFiles(projectDir, config?.vmsDir ?? "vms", issues);
     // Cross-file checks need valid config; without it the report already says why.
-    const fleet = config ? buildFleet(vms, config, issues, broken) : undefined;
+    const fleet = config ? buildFleet(vms, config, issues, broken, readOtherStackPools(projectDir, config.stack)) : undefined;
     issues.throwIfAny();
     for (const { vm } of fleet!.owned) {
         if (vm.user?.password !== undefined) {

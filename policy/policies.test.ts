@@ -93,6 +93,8 @@ describe("the policy pack against the real stacks", () => {
                 "tools-ready",
                 ...["observability", "tools"].flatMap((c) => [`${c}-admin-cert`, `${c}-admin-csr`]),
                 ...["observability", "tools"].flatMap((c) => ["client-ca", "etcd-peer-ca", "etcd-server-ca", "request-header-ca", "server-ca"].map((ca) => `${c}-${ca}-cert`)),
+                // The platform's Secrets: Cloudflare token, Pi-hole password, Velero's S3 credentials.
+                ...["observability", "tools"].flatMap((c) => ["cert-manager-cloudflare-token", "external-dns-cloudflare-token", "external-dns-pihole-password", "velero-credentials"].map((s) => `${c}-${s}`)),
             ].sort(),
         );
         // The offline render's placeholder token (render/stackConfig.ts), shaped like a real one.

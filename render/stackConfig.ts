@@ -74,7 +74,8 @@ export function readStackConfig(projectDir: string, stack: string): StackConfig 
     for (const [key, declared] of Object.entries(CONFIG_KEYS)) {
         const fullKey = `${NAMESPACE}:${key}`;
         const placeholder = (declared as { placeholder?: string }).placeholder;
-        if (placeholder !== undefined && config[fullKey] === undefined) {
+        // Optional secrets carry an empty default in Pulumi.yaml: empty is unset.
+        if (placeholder !== undefined && (config[fullKey] === undefined || config[fullKey] === "")) {
             config[fullKey] = placeholder;
             secretKeys.push(fullKey);
         } else if (placeholder !== undefined && secretKeys.includes(fullKey)) {

@@ -1,4 +1,4 @@
-import { baseConfig, makeProject, registeredExceptStack, reportLines, runStack, vmYaml } from "./helpers";
+import { baseConfig, makeProject, platformFields, registeredExceptStack, reportLines, runStack, vmYaml } from "./helpers";
 
 /**
  * What the generated cluster artefacts need from the input, checked before anything is registered:
@@ -17,7 +17,7 @@ const FILES = {
 };
 
 function talos(extra: Record<string, unknown> = {}, name = "lab", controlPlanes = ["cp-1", "cp-2", "cp-3"]): Record<string, unknown> {
-    return { name, role: "workload", distribution: "talos", controlPlanes, ...extra };
+    return { name, role: "workload", distribution: "talos", controlPlanes, ...platformFields(name === "lab2" ? 1 : 0), ...extra };
 }
 
 interface Case {
@@ -66,7 +66,7 @@ const cases: Case[] = [
     },
     {
         title: "a VIP on a kubeadm cluster, which uses a load balancer",
-        clusters: [{ name: "prod", role: "workload", distribution: "kubeadm", controlPlanes: ["vm-a"], vip: "192.168.1.40" }],
+        clusters: [{ name: "prod", role: "workload", distribution: "kubeadm", controlPlanes: ["vm-a"], vip: "192.168.1.40", ...platformFields(0) }],
         expected: ["Pulumi.test.yaml: homelab:clusters[0].vip: only Talos clusters share a VIP between control planes; kubeadm does not (it uses loadBalancer)"],
     },
     {
@@ -82,7 +82,7 @@ const cases: Case[] = [
     },
     {
         title: "a kubeadm version whose pause image is not pinned",
-        clusters: [{ name: "prod", role: "workload", distribution: "kubeadm", version: "v1.29.4", controlPlanes: ["vm-a"] }],
+        clusters: [{ name: "prod", role: "workload", distribution: "kubeadm", version: "v1.29.4", controlPlanes: ["vm-a"], ...platformFields(0) }],
         expected: ["Pulumi.test.yaml: homelab:clusters[0].version: v1.29.4: no pause image is pinned for Kubernetes 1.29 in versions.ts (pinned: 1.32, 1.33, 1.34, 1.35)"],
     },
 ];

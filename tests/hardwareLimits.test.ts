@@ -5,7 +5,7 @@ import { preparePlatform } from "../program";
 import { ProgramRun, runProgram } from "../render/harness";
 import { readStackConfig } from "../render/stackConfig";
 import * as yaml from "js-yaml";
-import { baseConfig, byName, makeProject, PROJECT_DIR, registeredExceptStack, reportLines, runStack, snippetOf, vmYaml } from "./helpers";
+import { baseConfig, byName, makeProject, platformFields, PROJECT_DIR, registeredExceptStack, reportLines, runStack, snippetOf, vmYaml } from "./helpers";
 import { realisticMocks } from "./mocks";
 
 /**
@@ -37,12 +37,12 @@ function filesWithB(overrides: Record<string, string>): Record<string, string> {
 }
 
 function talosConfig(): Record<string, unknown> {
-    return { ...baseConfig(), clusters: [{ name: "c1", role: "workload", distribution: "talos", controlPlanes: [A], workers: [] }] };
+    return { ...baseConfig(), clusters: [{ name: "c1", role: "workload", distribution: "talos", controlPlanes: [A], workers: [], ...platformFields(0) }] };
 }
 const talosNode = (overrides: Record<string, string>) => ({ "vm-a.yaml": vmYaml(A, { ciuser: "", sshkeys: "", ...overrides }), "vm-b.yaml": vmYaml(B, { ipconfig0: ipB }) });
 
 function kubeadmConfig(): Record<string, unknown> {
-    return { ...baseConfig(), clusters: [{ name: "c1", role: "workload", distribution: "kubeadm", controlPlanes: [A], workers: [], loadBalancer: "lb" }] };
+    return { ...baseConfig(), clusters: [{ name: "c1", role: "workload", distribution: "kubeadm", controlPlanes: [A], workers: [], loadBalancer: "lb", ...platformFields(0) }] };
 }
 
 interface Case {

@@ -27,7 +27,22 @@ export function baseConfig(): Record<string, unknown> {
         networks: { vmbr0: { cidr: "192.168.1.0/24", gateway: "192.168.1.1", dnsServers: ["192.168.1.3"], domain: "home.arpa" } },
         proxmoxApiToken: TOKEN,
         clusters: [],
+        // What the base platform services need (config/platform.ts); tests about them vary these.
+        platform: { velero: { bucket: "velero", s3Url: "https://s3.home.arpa:9000" } },
+        cloudflareApiToken: CLOUDFLARE_TOKEN,
+        veleroAccessKeyId: "test-access-key",
+        veleroSecretAccessKey: "test-secret-key",
     };
+}
+
+export const CLOUDFLARE_TOKEN = "cf-test-token-0123456789";
+
+/** Secret config keys of the program; runStack delivers them encrypted unless told otherwise. */
+export const SECRET_KEYS = ["homelab:proxmoxApiToken", "homelab:proxmoxSshPrivateKey", "homelab:vaultToken", "homelab:cloudflareApiToken", "homelab:piholePassword", "homelab:veleroAccessKeyId", "homelab:veleroSecretAccessKey"];
+
+/** A test cluster's platform fields while its base services run: a domain and a MetalLB pool of its own (index 0-4). */
+export function platformFields(index: number): { domain: string; loadBalancerPool: string[] } {
+    return { domain: `c${index + 1}.homelab.example.com`, loadBalancerPool: [`192.168.1.${200 + index * 10}-192.168.1.${209 + index * 10}`] };
 }
 
 /** A VM file in the fixture format. */
@@ -82,7 +97,7 @@ export function runStack(options: StackRunOptions): Promise<ProgramRun> {
     for (const [key, value] of Object.entries(options.config)) {
         config[`homelab:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     }
-    const secretKeys = options.secretKeys ?? ["homelab:proxmoxApiToken", "homelab:proxmoxSshPrivateKey"].filter((k) => k in config);
+    const secretKeys = options.secretKeys ?? SECRET_KEYS.filter((k) => k in config);
     return runProgram({
         stack: options.stack ?? "test",
         config,
@@ -93,6 +108,19 @@ export function runStack(options: StackRunOptions): Promise<ProgramRun> {
         // tested against a real HTTPS server in apiReadiness.test.ts.
         prepare: () => preparePlatform(options.projectDir),
     });
+}
+
+/** The platform secrets baseConfig sets, for tests that list their secret keys themselves. */
+export const PLATFORM_SECRETS = ["homelab:cloudflareApiToken", "homelab:veleroAccessKeyId", "homelab:veleroSecretAccessKey"];
+
+/** Resources of the platform layer: its components and everything under them (their URNs name a homelab:platform parent). */
+export function isPlatformResource(resource: { readonly urn: string }): boolean {
+    return resource.urn.includes("::homelab:platform:") || resource.urn.includes("$homelab:platform:");
+}
+
+/** The run's resources outside the platform layer. */
+export function withoutPlatform<T extends { readonly urn: string }>(resources: readonly T[]): T[] {
+    return resources.filter((r) => !isPlatformResource(r));
 }
 
 export function registeredExceptStack(run: ProgramRun): string[] {

@@ -266,7 +266,7 @@ describe("component checks", () => {
     it("reports nodes without a static address, by path, before the cluster creates any child", async () => {
         const dhcp = vm("vms/cp.yaml", vmYaml("cp", { ipconfig0: '"ip=dhcp"' }));
         const noAddress = vm("vms/wk.yaml", vmYaml("wk", { ipconfig0: "" }));
-        const cluster: ClusterConfig = { index: 0, name: "lab", role: "workload", distribution: "k3s", version: "v1.34.1+k3s1", controlPlanes: ["cp"], workers: ["wk"], podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12" };
+        const cluster: ClusterConfig = { index: 0, name: "lab", role: "workload", distribution: "k3s", version: "v1.34.1+k3s1", controlPlanes: ["cp"], workers: ["wk"], podCidr: "10.244.0.0/16", serviceCidr: "10.96.0.0/12", loadBalancerPool: undefined, services: {} } as unknown as ClusterConfig;
         const base = baseConfig() as { proxmox: { nodes: Record<string, { address: string; cores: number; memoryMiB: number }> }; networks: PlatformConfig["networks"] };
         const config = {
             stack: "test",

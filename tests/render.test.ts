@@ -38,11 +38,15 @@ describe("npm run render", () => {
         for (const vm of ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"]) {
             expect(result.stdout).toContain(`└─ ${vm}-vm (proxmoxve:index/vmLegacy:VmLegacy)  `);
         }
-        expect(result.stdout).toContain("45 resources, 8 artefacts");
+        // 45 for hosts, the cluster and its readiness, 112 for its platform services; 8 files for those, 94 for the services.
+        expect(result.stdout).toContain("157 resources, 102 artefacts");
     });
 
     it("writes the resource list, outputs, graph, tree and user-data", () => {
-        expect(fs.readdirSync(out).sort()).toEqual(["cloud-init", "graph.mmd", "haproxy", "outputs.json", "resources.json", "tree.txt", "vault"]);
+        expect(fs.readdirSync(out).sort()).toEqual(["cloud-init", "graph.mmd", "haproxy", "helm", "k8s", "outputs.json", "resources.json", "tree.txt", "vault"]);
+        expect(fs.readdirSync(path.join(out, "helm", "prod")).sort()).toEqual(
+            ["cert-manager", "external-dns-cloudflare", "external-dns-pihole", "istio-base", "istio-ingress", "istiod", "metallb", "metrics-server", "velero"].map((r) => `${r}.values.yaml`),
+        );
         expect(fs.readdirSync(path.join(out, "haproxy"))).toEqual(["prod.cfg"]);
         expect(fs.readdirSync(path.join(out, "vault"))).toEqual(["policy-prod.hcl"]);
         const checked = runTool("haproxy", ["-c", "-f", path.join(out, "haproxy", "prod.cfg")]);
@@ -51,7 +55,7 @@ describe("npm run render", () => {
             ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"].map((n) => `${n}.user-data.yaml`),
         );
         const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as { type: string; name: string; parent: string | null; dependencies: string[]; inputs: Record<string, unknown> }[];
-        expect(resources).toHaveLength(45);
+        expect(resources).toHaveLength(157);
         // The readiness resource's serialized provider code is not the render's business.
         expect(resources.find((r) => r.name === "prod-ready")!.inputs.__provider).toBe("<serialized dynamic provider>");
         const vm = resources.find((r) => r.name === "k8s-prod-cp-1-vm")!;

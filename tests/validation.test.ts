@@ -1,4 +1,4 @@
-import { baseConfig, makeProject, registeredExceptStack, reportLines, runStack, TOKEN, vmYaml } from "./helpers";
+import { baseConfig, makeProject, withoutPlatform, platformFields, registeredExceptStack, reportLines, runStack, TOKEN, vmYaml } from "./helpers";
 
 /**
  * Bad input of every kind goes through the whole program under the mock monitor.
@@ -15,7 +15,7 @@ function baseFiles(): Record<string, string> {
 }
 
 function clusterConfig(extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return { ...baseConfig(), clusters: [{ name: "c1", role: "workload", distribution: "k3s", controlPlanes: [A], workers: [B], ...extra }] };
+    return { ...baseConfig(), clusters: [{ name: "c1", role: "workload", distribution: "k3s", controlPlanes: [A], workers: [B], ...platformFields(0), ...extra }] };
 }
 
 interface Case {
@@ -180,8 +180,8 @@ const cases: Case[] = [
         config: {
             ...baseConfig(),
             clusters: [
-                { name: "c1", role: "workload", distribution: "k3s", controlPlanes: [A] },
-                { name: "c2", role: "tools", distribution: "k3s", controlPlanes: [B], workers: [A] },
+                { name: "c1", role: "workload", distribution: "k3s", controlPlanes: [A], ...platformFields(0) },
+                { name: "c2", role: "tools", distribution: "k3s", controlPlanes: [B], workers: [A], ...platformFields(1) },
             ],
         },
         expected: ["Pulumi.test.yaml: homelab:clusters[1].workers[0]: vm-a is already used at homelab:clusters[0].controlPlanes[0]"],
@@ -190,7 +190,12 @@ const cases: Case[] = [
         title: "a plaintext secret in the stack file",
         config: clusterConfig(),
         secretKeys: [],
-        expected: ["Pulumi.test.yaml: homelab:proxmoxApiToken: is a secret but is stored in plaintext; remove it and run `pulumi config set --secret homelab:proxmoxApiToken <value>`"],
+        expected: [
+            "Pulumi.test.yaml: homelab:proxmoxApiToken: is a secret but is stored in plaintext; remove it and run `pulumi config set --secret homelab:proxmoxApiToken <value>`",
+            "Pulumi.test.yaml: homelab:cloudflareApiToken: is a secret but is stored in plaintext; remove it and run `pulumi config set --secret homelab:cloudflareApiToken <value>`",
+            "Pulumi.test.yaml: homelab:veleroAccessKeyId: is a secret but is stored in plaintext; remove it and run `pulumi config set --secret homelab:veleroAccessKeyId <value>`",
+            "Pulumi.test.yaml: homelab:veleroSecretAccessKey: is a secret but is stored in plaintext; remove it and run `pulumi config set --secret homelab:veleroSecretAccessKey <value>`",
+        ],
     },
     {
         title: "missing required config",
@@ -269,8 +274,8 @@ const cases: Case[] = [
         config: {
             ...baseConfig(),
             clusters: [
-                { name: "c1", role: "workload", distribution: "k3s", controlPlanes: [A] },
-                { name: "c1", role: "tools", distribution: "k3s", controlPlanes: [B] },
+                { name: "c1", role: "workload", distribution: "k3s", controlPlanes: [A], ...platformFields(0) },
+                { name: "c1", role: "tools", distribution: "k3s", controlPlanes: [B], ...platformFields(1) },
             ],
         },
         expected: ['Pulumi.test.yaml: homelab:clusters[1].name: "c1" is also the name of homelab:clusters[0]'],
@@ -362,8 +367,9 @@ describe("bad input is reported, path-addressed, before anything is registered",
         const run = await runStack({ config: clusterConfig(), projectDir: makeProject(baseFiles()) });
         expect(run.error).toBeUndefined();
         // provider, image library and its image, host fleet; the K3s cluster: component, 5 CAs (3 each),
-        // service-account key, token, admin certificate (4), readiness, k8s provider, and its two VMs (3 each).
-        expect(registeredExceptStack(run)).toHaveLength(4 + 1 + 15 + 1 + 1 + 4 + 1 + 1 + 6);
+        // service-account key, token, admin certificate (4), readiness, k8s provider, and its two VMs (3 each);
+        // the platform layer on top is tested in tests/platform.test.ts.
+        expect(withoutPlatform(run.resources).filter((r) => r.type !== "pulumi:pulumi:Stack")).toHaveLength(4 + 1 + 15 + 1 + 1 + 4 + 1 + 1 + 6);
         expect(TOKEN).toMatch(/^root@pam!/);
     });
 });

@@ -1,18 +1,18 @@
 import * as yaml from "js-yaml";
 import { stackVaultPolicy } from "../components/vault/paths";
 import { SECRET_MASK } from "../render/harness";
-import { baseConfig, byName, makeProject, reportLines, runStack, vmYaml } from "./helpers";
+import { baseConfig, byName, makeProject, PLATFORM_SECRETS, platformFields, reportLines, runStack, vmYaml } from "./helpers";
 import { realisticMocks } from "./mocks";
 
 const files = { "cp.yaml": vmYaml("cp", { ipconfig0: '"ip=192.168.1.70/24,gw=192.168.1.1"' }) };
-const cluster = { name: "lab", role: "workload", distribution: "k3s", controlPlanes: ["cp"] };
+const cluster = { name: "lab", role: "workload", distribution: "k3s", controlPlanes: ["cp"], ...platformFields(0) };
 const VAULT_TOKEN = "hvs.CAESIJ-scoped-test-token";
 
 describe("kubeconfigs in Vault KV v2", () => {
     it("writes each cluster's kubeconfig to its own path, through a provider with the scoped token", async () => {
         const run = await runStack({
             config: { ...baseConfig(), clusters: [cluster], vault: { address: "https://vault.home.arpa:8200", mount: "kv" }, vaultToken: VAULT_TOKEN },
-            secretKeys: ["homelab:proxmoxApiToken", "homelab:vaultToken"],
+            secretKeys: [...PLATFORM_SECRETS, "homelab:proxmoxApiToken", "homelab:vaultToken"],
             projectDir: makeProject(files),
         });
         expect(run.error).toBeUndefined();
@@ -44,7 +44,7 @@ describe("kubeconfigs in Vault KV v2", () => {
         expect(reportLines(missing)).toEqual(["Pulumi.test.yaml: homelab:vaultToken: is required with homelab:vault; set it with `pulumi config set --secret homelab:vaultToken <token>`"]);
         const plaintext = await runStack({
             config: { ...baseConfig(), clusters: [cluster], vault: { address: "https://vault.home.arpa:8200" }, vaultToken: VAULT_TOKEN },
-            secretKeys: ["homelab:proxmoxApiToken"],
+            secretKeys: [...PLATFORM_SECRETS, "homelab:proxmoxApiToken"],
             projectDir: makeProject(files),
         });
         expect(reportLines(plaintext)).toEqual(["Pulumi.test.yaml: homelab:vaultToken: is a secret but is stored in plaintext; remove it and run `pulumi config set --secret homelab:vaultToken <value>`"]);
@@ -54,7 +54,7 @@ describe("kubeconfigs in Vault KV v2", () => {
     it("exports the Vault it writes to, for stacks that read it from there", async () => {
         const run = await runStack({
             config: { ...baseConfig(), clusters: [cluster], vault: { address: "https://vault.home.arpa:8200", mount: "kv" }, vaultToken: VAULT_TOKEN },
-            secretKeys: ["homelab:proxmoxApiToken", "homelab:vaultToken"],
+            secretKeys: [...PLATFORM_SECRETS, "homelab:proxmoxApiToken", "homelab:vaultToken"],
             projectDir: makeProject(files),
         });
         expect(run.outputs.vault).toEqual({ address: "https://vault.home.arpa:8200", mount: "kv" });
@@ -64,7 +64,7 @@ describe("kubeconfigs in Vault KV v2", () => {
         const referenced: string[] = [];
         const run = await runStack({
             config: { ...baseConfig(), clusters: [cluster], vault: { fromStack: "homelab-org/homelab/tools" }, vaultToken: VAULT_TOKEN },
-            secretKeys: ["homelab:proxmoxApiToken", "homelab:vaultToken"],
+            secretKeys: [...PLATFORM_SECRETS, "homelab:proxmoxApiToken", "homelab:vaultToken"],
             projectDir: makeProject(files),
             mocks: {
                 newResource: (args) => {
@@ -90,7 +90,7 @@ describe("kubeconfigs in Vault KV v2", () => {
     it("refuses both an address and a stack to read it from", async () => {
         const run = await runStack({
             config: { ...baseConfig(), clusters: [cluster], vault: { address: "https://vault.home.arpa:8200", fromStack: "o/homelab/tools" }, vaultToken: VAULT_TOKEN },
-            secretKeys: ["homelab:proxmoxApiToken", "homelab:vaultToken"],
+            secretKeys: [...PLATFORM_SECRETS, "homelab:proxmoxApiToken", "homelab:vaultToken"],
             projectDir: makeProject(files),
         });
         expect(reportLines(run)).toEqual(["Pulumi.test.yaml: homelab:vault: address and fromStack exclude each other: set the address here, or read it from that stack"]);

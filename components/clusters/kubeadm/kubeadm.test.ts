@@ -3,7 +3,7 @@ import * as yaml from "js-yaml";
 import { haproxyConfig } from "./haproxy";
 import { BOOTSTRAP_SCRIPT_CONTENT, discoveryTokenCaCertHash, joinConfiguration, kubeadmNodeBootstrap, prepareScript } from "./bootstrap";
 import { ProgramRun } from "../../../render/harness";
-import { byName, cloudConfigOf, writtenFile } from "../../../tests/helpers";
+import { byName, cloudConfigOf, withoutPlatform, writtenFile } from "../../../tests/helpers";
 import { issueCa } from "../../../tests/openssl";
 import { stackRun } from "../../../tests/stackRuns";
 import { requireTool, run as runTool, writeTemp } from "../../../tests/validators";
@@ -55,8 +55,8 @@ describe("the prod stack's kubeadm HA cluster", () => {
     it("registers the PKI, token, admin certificate, the six VMs, the provider and the CNI", () => {
         const ca = (n: string) => [`homelab:pki:CertificateAuthority::prod-${n}`, `tls:index/privateKey:PrivateKey::prod-${n}-key`, `tls:index/selfSignedCert:SelfSignedCert::prod-${n}-cert`];
         const vm = (n: string) => [`homelab:hosts:ProxmoxVm::${n}`, `proxmoxve:index/fileLegacy:FileLegacy::${n}-user-data`, `proxmoxve:index/vmLegacy:VmLegacy::${n}-vm`];
-        const prod = run.resources.filter((r) => r.urn.includes("homelab:cluster:KubeadmCluster") || r.name === "prod").map((r) => `${r.type}::${r.name}`);
-        const nested = run.resources.filter((r) => /::(prod-|k8s-prod|haproxy)/.test(r.urn)).map((r) => `${r.type}::${r.name}`);
+        const prod = withoutPlatform(run.resources).filter((r) => r.urn.includes("homelab:cluster:KubeadmCluster") || r.name === "prod").map((r) => `${r.type}::${r.name}`);
+        const nested = withoutPlatform(run.resources).filter((r) => /::(prod-|k8s-prod|haproxy)/.test(r.urn)).map((r) => `${r.type}::${r.name}`);
         expect([...new Set([...prod, ...nested])].sort()).toEqual(
             [
                 "homelab:cluster:KubeadmCluster::prod",

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadPlatform } from "../../../config/load";
 import type { ImageLibrary } from "../../hosts/imageLibrary";
-import { baseConfig, makeProject, vmYaml } from "../../../tests/helpers";
+import { baseConfig, makeProject, PLATFORM_SECRETS, platformFields, vmYaml } from "../../../tests/helpers";
 import { realisticMocks } from "../../../tests/mocks";
 import { KubeadmCluster } from "./kubeadmCluster";
 
@@ -11,10 +11,10 @@ import { KubeadmCluster } from "./kubeadmCluster";
  */
 describe("KubeadmCluster's arguments", () => {
     it("refuse a load balancer without a static IPv4 address, before creating any child", async () => {
-        const config = { ...baseConfig(), clusters: [{ name: "c1", role: "workload", distribution: "kubeadm", controlPlanes: ["vm-a"], workers: [], loadBalancer: "lb" }] };
+        const config = { ...baseConfig(), clusters: [{ name: "c1", role: "workload", distribution: "kubeadm", controlPlanes: ["vm-a"], workers: [], loadBalancer: "lb", ...platformFields(0) }] };
         const registered: string[] = [];
         await pulumi.runtime.setMocks({ ...realisticMocks, newResource: (args) => (registered.push(args.type), realisticMocks.newResource(args)) }, "homelab", "test", false);
-        pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`homelab:${k}`, JSON.stringify(v)])), ["homelab:proxmoxApiToken"]);
+        pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`homelab:${k}`, JSON.stringify(v)])), ["homelab:proxmoxApiToken", ...PLATFORM_SECRETS]);
         const { config: platform, fleet } = loadPlatform(makeProject({ "vm-a.yaml": vmYaml("vm-a"), "lb.yaml": vmYaml("lb", { ipconfig0: '"ip=192.168.1.60/24"' }) }));
         const vm = (name: string) => fleet.all.find((v) => v.name === name)!;
         let thrown: unknown;

@@ -4,7 +4,7 @@ import * as yaml from "js-yaml";
 import Ajv2020, { ValidateFunction } from "ajv/dist/2020";
 import { TALOS_GENERATED_DEFAULTS } from "./machineConfig";
 import { ProgramRun } from "../../../render/harness";
-import { baseConfig, byName, makeProject, runStack, snippetOf, vmYaml } from "../../../tests/helpers";
+import { baseConfig, byName, makeProject, platformFields, runStack, snippetOf, vmYaml } from "../../../tests/helpers";
 import { stackRun } from "../../../tests/stackRuns";
 
 /**
@@ -85,6 +85,16 @@ machine:
     nodeIP:
       validSubnets:
         - 192.168.1.0/24
+    extraArgs:
+      rotate-server-certificates: 'true'
+    extraMounts:
+      - destination: /var/local-path-provisioner
+        type: bind
+        source: /var/local-path-provisioner
+        options:
+          - bind
+          - rshared
+          - rw
   network:
     hostname: k8s-dev
   install:
@@ -173,7 +183,14 @@ cluster:
         expect(Object.keys(worker.machine)).toEqual(["type", "token", "ca", "certSANs", "kubelet", "network", "install", "features"]);
         expect(Object.keys(worker.cluster)).toEqual(["id", "secret", "controlPlane", "clusterName", "network", "token", "ca", "discovery"]);
         expect(worker.machine.features).toEqual(TALOS_GENERATED_DEFAULTS.features);
-        expect(worker.machine.kubelet).toEqual({ ...TALOS_GENERATED_DEFAULTS.kubelet, nodeIP: { validSubnets: ["192.168.1.0/24"] } });
+        // Plus what the platform asks of every node: kubelet serving certificates (approved by
+        // kubelet-csr-approver) and local-path-provisioner's directory.
+        expect(worker.machine.kubelet).toEqual({
+            ...TALOS_GENERATED_DEFAULTS.kubelet,
+            nodeIP: { validSubnets: ["192.168.1.0/24"] },
+            extraArgs: { "rotate-server-certificates": "true" },
+            extraMounts: [{ destination: "/var/local-path-provisioner", type: "bind", source: "/var/local-path-provisioner", options: ["bind", "rshared", "rw"] }],
+        });
         expect(worker.cluster.discovery).toEqual({ enabled: true, registries: { kubernetes: { disabled: true } } });
         expect(worker.machine.install).toEqual(cp.machine.install);
     });
@@ -194,7 +211,7 @@ describe("a Talos cluster of three control planes behind a VIP", () => {
         "cp-3.yaml": talosVm("cp-3", "192.168.1.43", "virtio0"),
         "worker.yaml": talosVm("worker", "192.168.1.44", "sata0"),
     };
-    const config = { ...baseConfig(), clusters: [{ name: "lab", role: "workload", distribution: "talos", controlPlanes: ["cp-1", "cp-2", "cp-3"], workers: ["worker"], vip: "192.168.1.40" }] };
+    const config = { ...baseConfig(), clusters: [{ name: "lab", role: "workload", distribution: "talos", controlPlanes: ["cp-1", "cp-2", "cp-3"], workers: ["worker"], vip: "192.168.1.40", ...platformFields(0) }] };
     let run: ProgramRun;
     beforeAll(async () => {
         run = await runStack({ config, projectDir: makeProject(files) });

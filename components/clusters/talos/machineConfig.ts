@@ -44,6 +44,19 @@ export interface TalosNodeSpec {
     readonly installDisk: string;
     /** The control planes' shared virtual IP (Talos's built-in `vip`); control planes only. */
     readonly vip?: string;
+    /**
+     * Kubelets request serving certificates from the cluster CA instead of signing their own, so
+     * metrics-server, `kubectl logs` and `exec` can verify them. Only with an approver running
+     * (the platform's kubelet-csr-approver): unapproved, the kubelet has no serving certificate.
+     * https://www.talos.dev/v1.11/kubernetes-guides/configuration/deploy-metrics-server/
+     */
+    readonly rotateServerCertificates?: boolean;
+    /**
+     * The node directory local-path-provisioner keeps volumes in, bind-mounted into the kubelet's
+     * container so hostPath volumes there reach the node's disk.
+     * https://www.talos.dev/v1.11/kubernetes-guides/configuration/local-storage/
+     */
+    readonly localPathDirectory?: string;
 }
 
 const encode = (text: string) => Buffer.from(text, "utf8").toString("base64");
@@ -133,6 +146,10 @@ export function talosMachineConfig(spec: TalosNodeSpec, secrets: TalosSecrets, o
             ...(spec.kubernetesVersion ? { image: `ghcr.io/siderolabs/kubelet:${spec.kubernetesVersion}` } : {}),
             ...defaults.kubelet,
             nodeIP: { validSubnets: [spec.nodeSubnet] },
+            ...(spec.rotateServerCertificates ? { extraArgs: { "rotate-server-certificates": "true" } } : {}),
+            ...(spec.localPathDirectory
+                ? { extraMounts: [{ destination: spec.localPathDirectory, type: "bind", source: spec.localPathDirectory, options: ["bind", "rshared", "rw"] }] }
+                : {}),
         },
         network,
         install: { disk: spec.installDisk, image: spec.installerImage, wipe: false },

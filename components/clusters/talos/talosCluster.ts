@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { REDACTED } from "../../core/artefacts";
 import { talosImage, talosInstallerImage } from "./image";
+import { localPathDirectory } from "../../platform/services/localPath/localPath";
 import { renderTalosconfig, TALOS_BOOTSTRAP_SCRIPT, talosMachineConfig, TalosNodeSpec, TalosSecrets } from "./machineConfig";
 import type { VmDefinition } from "../../hosts/vmDefinition";
 import { bootDiskDevice } from "../../hosts/guestDisk";
@@ -96,6 +97,9 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
             nodeSubnet: network.cidr,
             installDisk: (bootDiskDevice(vm) as { device: string }).device,
             vip: type === "controlplane" ? cluster.vip : undefined,
+            // Serving certificates signed by the cluster CA, approved by the platform's kubelet-csr-approver.
+            rotateServerCertificates: cluster.services.metricsServer,
+            localPathDirectory: cluster.services.localPathProvisioner ? localPathDirectory("talos") : undefined,
         });
 
         const nodes: Record<string, ProxmoxVm> = {};

@@ -1,0 +1,18 @@
+import { BASE_SERVICES, enabledServices, resolveServices, ROLE_LAYERS } from "./catalog";
+
+describe("the service catalog", () => {
+    it("gives every cluster the base, Longhorn only on request", () => {
+        expect(enabledServices(resolveServices("talos", {}))).toEqual(["metallb", "certManager", "istio", "externalDns", "metricsServer", "localPathProvisioner", "velero"]);
+        expect(enabledServices(resolveServices("kubeadm", { longhorn: true, velero: false }))).toEqual(["metallb", "certManager", "istio", "externalDns", "metricsServer", "localPathProvisioner", "longhorn"]);
+    });
+
+    it("leaves out what K3s ships built in, even when asked for", () => {
+        expect(enabledServices(resolveServices("k3s", {}))).toEqual(["metallb", "certManager", "istio", "externalDns", "velero"]);
+        expect(resolveServices("k3s", { localPathProvisioner: true, metricsServer: true })).toMatchObject({ localPathProvisioner: false, metricsServer: false });
+    });
+
+    it("has a layer for every role, and names every base service once", () => {
+        expect(Object.keys(ROLE_LAYERS).sort()).toEqual(["observability", "tools", "workload"]);
+        expect(new Set(BASE_SERVICES).size).toBe(BASE_SERVICES.length);
+    });
+});
