@@ -106,6 +106,31 @@ describe("compileFile", () => {
     });
 });
 
+describe("jest.js", () => {
+    // Jest's transformer API: https://jestjs.io/docs/code-transformation
+    const jestTransform = jest.requireActual("./jest.js") as {
+        process(source: string, filename: string): { code: string; map: string };
+        getCacheKey(source: string, filename: string, options: { configString: string; instrument: boolean }): string;
+    };
+
+    it("gives Jest the loader's output", () => {
+        expect(jestTransform.process("export const a: number = 1;", "/p/a.ts")).toEqual(transform("export const a: number = 1;", "/p/a.ts"));
+    });
+
+    it("changes its cache key with the source, the path, Jest's config and instrumentation", () => {
+        const options = { configString: "{}", instrument: false };
+        const key = jestTransform.getCacheKey("const a = 1;", "/p/a.ts", options);
+        expect(jestTransform.getCacheKey("const a = 1;", "/p/a.ts", { ...options })).toBe(key);
+        expect(new Set([
+            key,
+            jestTransform.getCacheKey("const a = 2;", "/p/a.ts", options),
+            jestTransform.getCacheKey("const a = 1;", "/p/b.ts", options),
+            jestTransform.getCacheKey("const a = 1;", "/p/a.ts", { ...options, configString: "{\"x\":1}" }),
+            jestTransform.getCacheKey("const a = 1;", "/p/a.ts", { ...options, instrument: true }),
+        ]).size).toBe(5);
+    });
+});
+
 describe("register.js", () => {
     it("runs TypeScript and maps stack traces to the TypeScript lines", () => {
         const dir = tempDir();
@@ -117,7 +142,7 @@ describe("register.js", () => {
         expect(result.stderr).toContain(`${file}:6:11`);
     });
 
-    it("leaves JavaScript to Node and resolves .ts after .js, as ts-node did", () => {
+    it("imports .ts modules and leaves every .js module to Node's own handler", () => {
         const dir = tempDir();
         fs.writeFileSync(path.join(dir, "lib.ts"), "export const kind: string = 'ts';\n");
         fs.writeFileSync(path.join(dir, "main.ts"), [
