@@ -20,9 +20,10 @@ import { syntheticFleet } from "./fleet";
  *
  * Whole processes: each stack evaluated by a fresh `node` started the way `pulumi up` starts it
  * (Pulumi.yaml's `nodeargs`, then the source-map-support that @pulumi/pulumi/cmd/run installs), from
- * the TypeScript sources, next to a floor process that loads the same provider SDKs and registers the
- * same resources under the same mock monitor from precompiled JavaScript. That ratio includes what
- * the in-process one leaves out: starting Node, loading the SDKs, and compiling the program.
+ * the TypeScript sources, next to a floor process: plain `node` running a bare program that loads
+ * the same provider SDKs and registers the same resources under the same mock monitor, precompiled,
+ * without source maps. That ratio includes what the in-process one leaves out: starting Node,
+ * loading the SDKs, compiling the program and mapping its stack traces.
  */
 
 // Run from the project folder; `npm run bench` runs the precompiled copy under bin/.
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
         const shapeFile = path.join(work, `${stack}.json`);
         fs.writeFileSync(shapeFile, JSON.stringify(shape));
         const program = [...args, ...sourceMaps, "bench/evaluate.ts", stack];
-        const floor = [...sourceMaps, path.join(__dirname, "floor.js"), shapeFile, stack];
+        const floor = [path.join(__dirname, "floor.js"), shapeFile, stack];
         // A first run with an empty compile cache (what the first `pulumi up` after a change pays),
         // then one that fills the project's cache, so the timed runs start as repeated runs do.
         const cold = timedProcess(program, { ...process.env, HOMELAB_TS_CACHE: fs.mkdtempSync(path.join(work, "cache-")) });
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
     fs.rmSync(work, { recursive: true, force: true });
     process.stdout.write(`\n${table(processRows)}`);
     process.stdout.write(`\nwhole processes, spawn to exit: program = node ${[...args, ...sourceMaps].join(" ")} bench/evaluate.ts <stack> (TypeScript sources, warm compile cache);\n`);
-    process.stdout.write(`floor = node ${sourceMaps.join(" ")} bin/bench/floor.js (precompiled, same SDKs, same resources); best of ${REPEATS} interleaved;\n`);
+    process.stdout.write(`floor = node bin/bench/floor.js (precompiled, no source maps, same SDKs, same resources); best of ${REPEATS} interleaved;\n`);
     process.stdout.write("first run = the program process with an empty compile cache (HOMELAB_TS_CACHE); BENCH_NODEARGS replaces Pulumi.yaml's nodeargs\n");
     process.stdout.write(`\nbench took ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(0)} s\n`);
 }
