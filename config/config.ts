@@ -145,6 +145,7 @@ export const CONFIG_KEYS = {
                     controlPlanes: { spec: { kind: "array", minItems: 1, items: s("VM name") }, required: true },
                     workers: { spec: vmList("Worker VMs"), default: [] },
                     loadBalancer: { spec: s("HAProxy VM in front of the API (kubeadm with several control planes)") },
+                    vip: { spec: s("Shared virtual IP the control planes hold as the API endpoint (Talos with several control planes)", { pattern: IPV4, patternHint: "an IPv4 address" }) },
                     podCidr: { spec: s("Pod network", { pattern: CIDR, patternHint: "a CIDR" }), default: "10.244.0.0/16" },
                     serviceCidr: { spec: s("Service network", { pattern: CIDR, patternHint: "a CIDR" }), default: "10.96.0.0/12" },
                 },
@@ -227,6 +228,8 @@ export interface ClusterConfig {
     readonly controlPlanes: readonly string[];
     readonly workers: readonly string[];
     readonly loadBalancer?: string;
+    /** Talos: the control planes' shared virtual IP, the API endpoint. */
+    readonly vip?: string;
     readonly podCidr: string;
     readonly serviceCidr: string;
 }
@@ -375,6 +378,7 @@ function buildConfig(stack: string, file: string, v: Raw): PlatformConfig {
         controlPlanes: c.controlPlanes,
         workers: c.workers ?? [],
         loadBalancer: c.loadBalancer,
+        vip: c.vip,
         podCidr: c.podCidr ?? "10.244.0.0/16",
         serviceCidr: c.serviceCidr ?? "10.96.0.0/12",
     }));

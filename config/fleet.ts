@@ -2,6 +2,10 @@ import { ClusterConfig, clusterPath, NAMESPACE, PlatformConfig } from "./config"
 import { IssueCollector } from "../components/core/issues";
 import { cidrContains, cidrsOverlap, isReservedInSubnet, parseCidr, parseIpv4 } from "../components/core/ipmath";
 import { VmDefinition } from "../components/hosts/vmDefinition";
+import { checkGuestFit, GuestImage, talosImage, ubuntuCloudImage } from "../components/hosts/hardware";
+import { bootDisk } from "../components/hosts/vmArgs";
+import { bootDiskDevice } from "../components/hosts/guestDisk";
+import { versions } from "../versions";
 
 /** A VM's place in this stack. */
 export interface Membership {
@@ -150,6 +154,88 @@ function checkClusterCidrs(cluster: ClusterConfig, config: PlatformConfig, issue
     }
 }
 
+/** kubeadm nodes run containerd with the pause image kubeadm expects for their Kubernetes minor (versions.ts). */
+function checkKubeadmVersion(cluster: ClusterConfig, config: PlatformConfig, issues: IssueCollector): void {
+    if (cluster.distribution !== "kubeadm") {
+        return;
+    }
+    const minor = cluster.version.replace(/^v/, "").split(".").slice(0, 2).join(".");
+    if (!(minor in versions.kubeadmPauseImage)) {
+        const pinned = Object.keys(versions.kubeadmPauseImage).join(", ");
+        issues.forFile(config.file)(clusterPath(cluster, "version"), `${cluster.version}: no pause image is pinned for Kubernetes ${minor} in versions.ts (pinned: ${pinned})`);
+    }
+}
+
+/**
+ * A Talos cluster with several control planes serves its API on a shared VIP (Talos's built-in
+ * \`vip\`, held by one control plane at a time, elected through etcd). It is checked like a VM's
+ * address: inside the control planes' network (which they must share: the VIP moves over layer 2),
+ * neither its gateway nor its network or broadcast address, and nobody else's address.
+ */
+function checkVip(cluster: ClusterConfig, controlPlanes: readonly VmDefinition[], all: readonly VmDefinition[], vips: Map<string, string>, config: PlatformConfig, issues: IssueCollector): void {
+    const report = issues.forFile(config.file);
+    const path = clusterPath(cluster, "vip");
+    if (cluster.vip === undefined) {
+        if (cluster.distribution === "talos" && cluster.controlPlanes.length > 1) {
+            report(path, `is required: Talos with ${cluster.controlPlanes.length} control planes serves the API on a shared VIP in their network`);
+        }
+        return;
+    }
+    if (cluster.distribution !== "talos") {
+        report(path, `only Talos clusters share a VIP between control planes; ${cluster.distribution} does not${cluster.distribution === "kubeadm" ? " (it uses loadBalancer)" : ""}`);
+        return;
+    }
+    const address = parseIpv4(cluster.vip);
+    if (address === undefined) {
+        report(path, `${cluster.vip} is not an IPv4 address`);
+        return;
+    }
+    const bridges = [...new Set(controlPlanes.map((vm) => vm.network.bridge))];
+    if (bridges.length > 1) {
+        report(path, `the control planes are on ${bridges.join(" and ")}; a VIP moves only within one network`);
+        return;
+    }
+    const network = bridges.length === 1 ? config.networks[bridges[0]] : undefined;
+    if (network) {
+        const cidr = parseCidr(network.cidr, false)!;
+        if (!cidrContains(cidr, address)) {
+            report(path, `${cluster.vip} is not inside ${cidr.text}, the network of the control planes`);
+        } else if (cluster.vip === network.gateway) {
+            report(path, `${cluster.vip} is the gateway of ${cidr.text}`);
+        } else if (isReservedInSubnet(cidr, address)) {
+            report(path, `${cluster.vip} is the network or broadcast address of ${cidr.text}`);
+        }
+    }
+    const vm = all.find((v) => v.ipv4?.kind === "static" && v.ipv4.address === cluster.vip);
+    if (vm) {
+        report(path, `${cluster.vip} is also the IP of ${vm.file}`);
+    }
+    const other = vips.get(cluster.vip);
+    if (other) {
+        report(path, `${cluster.vip} is also the VIP of ${other}`);
+    } else {
+        vips.set(cluster.vip, `${NAMESPACE}:clusters[${cluster.index}]`);
+    }
+}
+
+/**
+ * What a VM of this stack boots, when the program knows it: the Talos image for Talos nodes, the pinned
+ * Ubuntu cloud image for VMs that clone nothing. A template's OS and disk, and a cloud image set in
+ * homelab:cloudImage, are not known here, so their VMs are not checked against them.
+ */
+function guestOf(vm: VmDefinition, membership: Membership, config: PlatformConfig): { image: GuestImage; context: string } | undefined {
+    if (vm.clone) {
+        return undefined;
+    }
+    if (membership.cluster?.distribution === "talos") {
+        return { image: talosImage(versions.imageVirtualSizeMiB.talosNocloud), context: `${vm.name} is a node of Talos cluster "${membership.cluster.name}"` };
+    }
+    if (config.cloudImage.url !== versions.ubuntuCloudImage.url) {
+        return undefined;
+    }
+    return { image: ubuntuCloudImage(versions.imageVirtualSizeMiB.ubuntuCloudImage), context: `${vm.name} clones no template, so it boots the cloud image pinned in versions.ts` };
+}
+
 /**
  * Cross-file checks over the whole fleet, then works out which VMs this stack owns.
  * Every problem goes to `issues`. References to `broken` VMs (files already reported) are not reported again.
@@ -168,6 +254,7 @@ export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig,
     const claimed = new Map<string, string>();
     const owned: { vm: VmDefinition; membership: Membership }[] = [];
     const clusterNames = new Map<string, number>();
+    const vips = new Map<string, string>();
 
     const claim = (name: string, path: string, membership: Membership) => {
         const vm = byName.get(name);
@@ -187,12 +274,23 @@ export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig,
         if (membership.cluster && membership.role !== "load-balancer" && vm.ipv4?.kind !== "static") {
             report(path, `${name} needs a static IPv4 address in ipconfig0 to be a cluster node`);
         }
+        if (membership.cluster && membership.role === "load-balancer" && vm.ipv4?.kind !== "static") {
+            // The load balancer's address is kubeadm's controlPlaneEndpoint, in every node's join config
+            // and certificate SANs and in the kubeconfig: a DHCP lease cannot be written into them.
+            const has = vm.ipv4?.kind === "dhcp" ? "not ip=dhcp" : "and ipconfig0 sets none";
+            issues.forFile(vm.file)("ipconfig0", `${name} is the load balancer of kubeadm cluster "${membership.cluster.name}" (${path}), the control-plane endpoint, so it needs a static IPv4 address (ip=<address>/<prefix>), ${has}`);
+        }
         if (membership.cluster?.distribution === "talos") {
             if (vm.user) {
                 report(path, `${name} is a Talos node: Talos has no users or SSH, so ciuser, sshkeys and cipassword in ${vm.file} would be ignored; remove them`);
             }
             if (vm.clone) {
                 report(path, `${name} is a Talos node: it boots the Talos image, so clone in ${vm.file} must be null`);
+            }
+            // Talos installs to, and upgrades, the disk its config names: it must be the boot disk's stable device.
+            const device = vm.disks.length > 0 ? bootDiskDevice(vm) : undefined;
+            if (device && "problem" in device) {
+                issues.forFile(vm.file)("nested_disks", `a Talos node names its boot disk in its machine config, but ${device.problem}`);
             }
         }
         owned.push({ vm, membership });
@@ -221,8 +319,18 @@ export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig,
             report(clusterPath(cluster, "loadBalancer"), `is required: kubeadm with ${cpCount} control planes needs an HAProxy VM in front of the API`);
         }
         checkClusterCidrs(cluster, config, issues);
+        checkKubeadmVersion(cluster, config, issues);
+        checkVip(cluster, cluster.controlPlanes.flatMap((n) => byName.get(n) ?? []), sorted, vips, config, issues);
     }
     config.standaloneVms.forEach((name, i) => claim(name, `${NAMESPACE}:standaloneVms[${i}]`, { role: "standalone" }));
+    for (const { vm, membership } of owned) {
+        const guest = guestOf(vm, membership, config);
+        if (guest) {
+            const disk = bootDisk(vm);
+            const diskPath = disk.fieldPath ?? `nested_disks.${disk.interface.replace(/\d+$/, "")}.${disk.interface}.disk`;
+            checkGuestFit({ cpuType: vm.cpuType, bootDisk: { path: diskPath, sizeGiB: disk.sizeGb } }, guest.image, guest.context, issues.forFile(vm.file));
+        }
+    }
 
     return { all: sorted, owned };
 }

@@ -60,7 +60,12 @@ describe("npm run render", () => {
         expect(resources).toHaveLength(44);
         const vm = resources.find((r) => r.name === "k8s-prod-cp-1-vm")!;
         expect(vm.parent).toBe("urn:pulumi:prod::homelab::homelab:cluster:KubeadmCluster$homelab:hosts:ProxmoxVm::k8s-prod-cp-1");
-        expect(vm.dependencies).toHaveLength(2);
+        // Its image, its user-data snippet, and the load balancer's VM it boots after.
+        expect(vm.dependencies).toEqual([
+            "urn:pulumi:prod::homelab::homelab:hosts:ImageLibrary$proxmoxve:download/file:File::image-cloud-node01",
+            "urn:pulumi:prod::homelab::homelab:hosts:ProxmoxVm$proxmoxve:index/fileLegacy:FileLegacy::k8s-prod-cp-1-user-data",
+            "urn:pulumi:prod::homelab::homelab:hosts:ProxmoxVm$proxmoxve:index/vmLegacy:VmLegacy::haproxy-vm",
+        ]);
         // Preview: what providers compute is unknown, as in `pulumi preview`.
         expect((vm.inputs.initialization as { userDataFileId: string }).userDataFileId).toBe("<computed>");
         const graph = fs.readFileSync(path.join(out, "graph.mmd"), "utf8");

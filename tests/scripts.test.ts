@@ -3,7 +3,7 @@ import { PROJECT_DIR } from "./helpers";
 import { requireTool, run } from "./validators";
 
 describe("the repository's shell scripts", () => {
-    it.each(["scripts/test-all.sh", ".ci/run"])("%s passes shellcheck", (script) => {
+    it.each(["scripts/test-all.sh", "scripts/render-diff.sh", ".ci/run"])("%s passes shellcheck", (script) => {
         requireTool("shellcheck", "shellcheck");
         const result = run("shellcheck", ["--severity=style", path.join(PROJECT_DIR, script)]);
         expect(result.output).toBe("");

@@ -45,6 +45,8 @@ export interface NodeOptions {
     readonly bootstrap?: { readonly content: pulumi.Input<BootstrapContent>; readonly redacted: BootstrapContent };
     readonly rawUserData?: { readonly content: pulumi.Input<string>; readonly redacted: string; readonly artefactPath: string };
     readonly cloudInitType?: "nocloud";
+    /** Resources the node's VM must not boot before. */
+    readonly dependsOn?: pulumi.Resource[];
 }
 
 /** One cluster node VM, a child of the cluster component. */
@@ -58,7 +60,7 @@ export function createNode(parent: pulumi.ComponentResource, args: ClusterArgs, 
             rawUserData: node.rawUserData,
             cloudInitType: node.cloudInitType,
         },
-        { parent },
+        { parent, dependsOn: node.dependsOn },
     );
 }
 

@@ -140,7 +140,9 @@ export class ProxmoxVm extends pulumi.ComponentResource {
                 description: `Managed by Pulumi from ${vm.file}`,
                 cloudInitType: args.cloudInitType,
             }),
-            { parent: this, ignoreChanges: vmIgnoreChanges(vm), protect: args.protect ?? false },
+            // The component's dependsOn holds back the VM's first boot (a kubeadm control plane waits for its load
+            // balancer); Pulumi does not pass a component's dependsOn on to its children by itself.
+            { parent: this, ignoreChanges: vmIgnoreChanges(vm), protect: args.protect ?? false, dependsOn: opts?.dependsOn },
         );
 
         this.vmId = this.vm.vmId;

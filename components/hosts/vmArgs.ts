@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import type { NetworkConfig } from "../../config/config";
 import type { VmDefinition, VmDisk } from "./vmDefinition";
+import { implicitCloudInitSlot } from "./hardware";
 
 type VmArgs = proxmoxve.VmLegacyArgs;
 type DiskArgs = proxmoxve.types.input.VmLegacyDisk;
@@ -52,6 +53,15 @@ function diskArgs(disk: VmDisk, importFrom: pulumi.Input<string> | undefined): D
         args.replicate = disk.replicate;
     }
     return args;
+}
+
+/**
+ * The slot of the VM's cloud-init drive: the file's own, else ide2, else the first free one
+ * (hardware.ts; validation has made sure one is free).
+ */
+export function cloudInitInterface(vm: VmDefinition): string {
+    const used = [...vm.disks, ...vm.passthroughs, ...vm.cdroms].map((d) => d.interface);
+    return vm.cloudInitDrive?.interface ?? implicitCloudInitSlot(used) ?? "ide2";
 }
 
 /**
@@ -110,7 +120,7 @@ export function vmLegacyArgs(vm: VmDefinition, ctx: VmArgsContext): VmArgs {
         ],
         initialization: {
             datastoreId: vm.cloudInitDrive?.datastoreId ?? boot.datastoreId,
-            interface: vm.cloudInitDrive?.interface ?? "ide2",
+            interface: cloudInitInterface(vm),
             ipConfigs: [ipConfig],
             dns: { servers: [...dnsServers], ...(ctx.network.domain ? { domain: ctx.network.domain } : {}) },
             userDataFileId: ctx.userDataFileId,

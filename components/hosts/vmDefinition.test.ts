@@ -50,7 +50,7 @@ describe("VM files in the replaced homelab's format", () => {
             nameservers: ["192.168.1.3"],
             ipv4: { kind: "static", address: "192.168.1.15", prefix: 24, gateway: "192.168.1.1" },
             ipv6: { address: "dhcp", gateway: undefined },
-            disks: [{ interface: "scsi0", datastoreId: "local-lvm", sizeGb: 230, fileFormat: "raw", cache: undefined, discard: undefined, iothread: undefined, ssd: undefined, backup: undefined, replicate: undefined }],
+            disks: [{ interface: "scsi0", fieldPath: "nested_disks.scsi.scsi0.disk", datastoreId: "local-lvm", sizeGb: 230, fileFormat: "raw", cache: undefined, discard: undefined, iothread: undefined, ssd: undefined, backup: undefined, replicate: undefined }],
             passthroughs: [],
             cdroms: [],
             cloudInitDrive: { interface: "ide1", datastoreId: "local-lvm" },

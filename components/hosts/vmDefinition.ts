@@ -1,6 +1,7 @@
 import * as yaml from "js-yaml";
 import { check, Field, joinPath, Report, Spec } from "../core/spec";
 import { parseCidr, parseIpv4 } from "../core/ipmath";
+import { Bus, busDescription, checkVmHardware, DeclaredDrive, Device, slotHint, slotPattern } from "./hardware";
 
 /**
  * The VM file format of the OpenTofu + Ansible homelab this platform replaces
@@ -57,12 +58,13 @@ const slotSpec: Spec = {
     },
 };
 
-const bus = (name: string, maxSlot: number): Field => ({
+// Each bus's own slots (hardware.ts has the limits and their sources), so editors flag ide4 too.
+const bus = (name: Bus): Field => ({
     spec: {
         kind: "map",
-        description: `${name} slots (${name}0..${name}${maxSlot})`,
-        keyPattern: new RegExp(`^${name}([0-9]|[12][0-9]|30)$`),
-        keyHint: `a ${name} slot from ${name}0 to ${name}${maxSlot}`,
+        description: busDescription(name),
+        keyPattern: slotPattern(name),
+        keyHint: slotHint(name),
         values: slotSpec,
     },
 });
@@ -110,7 +112,7 @@ export const VM_FILE_SPEC: Spec = {
             spec: {
                 kind: "object",
                 description: "Disks by bus and slot",
-                fields: { scsi: bus("scsi", 30), virtio: bus("virtio", 15), sata: bus("sata", 5), ide: bus("ide", 3) },
+                fields: { scsi: bus("scsi"), virtio: bus("virtio"), sata: bus("sata"), ide: bus("ide") },
             },
         },
         disks: { spec: { kind: "array", description: "Older flat disk list", items: legacyDiskSpec } },
@@ -155,6 +157,8 @@ interface RawVm {
 
 export interface VmDisk {
     readonly interface: string;
+    /** Where the file declares it, for messages: `nested_disks.scsi.scsi0.disk`, or `disks[0]` in the older list. */
+    readonly fieldPath?: string;
     readonly datastoreId: string;
     readonly sizeGb: number;
     readonly fileFormat: string;
@@ -267,47 +271,65 @@ export function parseIpConfig(text: string, path: string, report: Report): { ipv
     return ok ? { ipv4, ipv6 } : undefined;
 }
 
-function collectDisks(raw: RawVm, report: Report) {
+/** One slot as the file declares it: nested_disks.<bus>.<slot>, or an entry of the older flat list. */
+interface SlotEntry {
+    /** `nested_disks.ide.ide2` or `disks[1]`. */
+    readonly path: string;
+    /** Where the slot's name is written. */
+    readonly slotPath: string;
+    readonly bus?: string;
+    readonly slot: string;
+    readonly content: RawSlot;
+}
+
+function nestedEntries(nested: Record<string, Record<string, RawSlot>>): SlotEntry[] {
+    return Object.entries(nested).flatMap(([busName, slots]) =>
+        Object.entries(slots).map(([slot, content]) => {
+            const path = joinPath(joinPath("nested_disks", busName), slot);
+            return { path, slotPath: path, bus: busName, slot, content };
+        }),
+    );
+}
+
+function collectDisks(entries: readonly SlotEntry[], report: Report) {
     const disks: VmDisk[] = [];
     const passthroughs: VmPassthrough[] = [];
     const cdroms: { interface: string; iso?: string }[] = [];
+    const drives: DeclaredDrive[] = [];
     let cloudInitDrive: { interface: string; datastoreId: string } | undefined;
-    for (const [busName, slots] of Object.entries(raw.nested_disks ?? {})) {
-        for (const [slot, content] of Object.entries(slots)) {
-            const path = joinPath(joinPath("nested_disks", busName), slot);
-            const kinds = Object.keys(content);
-            if (kinds.length !== 1) {
-                report(path, `must hold exactly one of disk, passthrough, cloudinit, cdrom; found ${kinds.length === 0 ? "none" : kinds.join(", ")}`);
+    for (const { path, slotPath, bus, slot, content } of entries) {
+        const kinds = Object.keys(content);
+        if (kinds.length !== 1) {
+            report(path, `must hold exactly one of disk, passthrough, cloudinit, cdrom; found ${kinds.length === 0 ? "none" : kinds.join(", ")}`);
+            continue;
+        }
+        drives.push({ path, slotPath, bus, slot, device: kinds[0] as Device });
+        if (content.disk) {
+            const d = content.disk;
+            disks.push({
+                interface: slot, fieldPath: bus === undefined ? path : joinPath(path, "disk"), datastoreId: d.storage, sizeGb: sizeInGb(d.size), fileFormat: d.format ?? "raw",
+                cache: d.cache, discard: d.discard, iothread: d.iothread, ssd: d.emulatessd, backup: d.backup, replicate: d.replicate,
+            });
+        } else if (content.passthrough) {
+            passthroughs.push({ interface: slot, path: content.passthrough.file, replicate: content.passthrough.replicate, backup: content.passthrough.backup });
+        } else if (content.cloudinit) {
+            if (cloudInitDrive) {
+                report(path, `a second cloud-init drive; ${cloudInitDrive.interface} is one already`);
                 continue;
             }
-            if (content.disk) {
-                const d = content.disk;
-                disks.push({
-                    interface: slot, datastoreId: d.storage, sizeGb: sizeInGb(d.size), fileFormat: d.format ?? "raw",
-                    cache: d.cache, discard: d.discard, iothread: d.iothread, ssd: d.emulatessd, backup: d.backup, replicate: d.replicate,
-                });
-            } else if (content.passthrough) {
-                passthroughs.push({ interface: slot, path: content.passthrough.file, replicate: content.passthrough.replicate, backup: content.passthrough.backup });
-            } else if (content.cloudinit) {
-                if (cloudInitDrive) {
-                    report(path, `a second cloud-init drive; ${cloudInitDrive.interface} is one already`);
-                    continue;
-                }
-                cloudInitDrive = { interface: slot, datastoreId: content.cloudinit.storage };
-            } else if (content.cdrom) {
-                cdroms.push({ interface: slot, iso: content.cdrom.iso });
-            }
+            cloudInitDrive = { interface: slot, datastoreId: content.cloudinit.storage };
+        } else if (content.cdrom) {
+            cdroms.push({ interface: slot, iso: content.cdrom.iso });
         }
     }
-    return { disks, passthroughs, cdroms, cloudInitDrive };
+    return { disks, passthroughs, cdroms, cloudInitDrive, drives };
 }
 
 /** The older flat `disks:` list, when it is the only disk description. */
-function disksFromLegacyList(list: readonly RawLegacyDisk[], report: Report) {
-    const nested: Record<string, Record<string, RawSlot>> = {};
+function disksFromLegacyList(list: readonly RawLegacyDisk[], report: Report): SlotEntry[] {
+    const entries: SlotEntry[] = [];
     list.forEach((d, i) => {
         const path = joinPath("disks", i);
-        const busName = d.slot.replace(/\d+$/, "");
         const slot: RawSlot = {};
         if (d.type === "disk") {
             if (!d.storage || !d.size) {
@@ -330,9 +352,9 @@ function disksFromLegacyList(list: readonly RawLegacyDisk[], report: Report) {
         } else {
             slot.cdrom = { iso: d.iso };
         }
-        nested[busName] = { ...(nested[busName] ?? {}), [d.slot]: slot };
+        entries.push({ path, slotPath: joinPath(path, "slot"), slot: d.slot, content: slot });
     });
-    return nested;
+    return entries;
 }
 
 /** When both lists are present they must describe the same disks, or one of them is silently wrong. */
@@ -357,8 +379,10 @@ function normalise(file: string, raw: RawVm, outer: Report): VmDefinition | unde
         problems++;
         outer(path, message);
     };
-    const nestedDisks = raw.nested_disks ?? (raw.disks ? disksFromLegacyList(raw.disks, report) : {});
-    const { disks, passthroughs, cdroms, cloudInitDrive } = collectDisks({ ...raw, nested_disks: nestedDisks }, report);
+    const entries = raw.nested_disks ? nestedEntries(raw.nested_disks) : raw.disks ? disksFromLegacyList(raw.disks, report) : [];
+    const { disks, passthroughs, cdroms, cloudInitDrive, drives } = collectDisks(entries, report);
+    // What Proxmox, the provider and QEMU refuse: slots per bus, devices per bus, one drive per slot, MAC, CPU type.
+    checkVmHardware({ drives, macAddress: raw.network.macaddr, cpuType: raw.cpu_type }, report);
     if (raw.nested_disks && raw.disks) {
         checkLegacyAgrees(raw.disks, disks, report);
     }

@@ -75,7 +75,8 @@ describe("waiting for a cluster API", () => {
             new ApiNotReadyError(`cluster tools: API ${api.url}/readyz not ready after 0.6s (last answer: HTTP 503)`),
         );
         expect(Date.now() - started).toBeLessThan(2000);
-        expect(api.requests()).toBeGreaterThanOrEqual(5);
+        // It kept polling; how many TLS round trips fit in 0.6 s depends on the machine's load (4 on a busy 2-core run).
+        expect(api.requests()).toBeGreaterThanOrEqual(3);
     });
 
     it("fails at once, clearly, when the server's certificate is not from the cluster CA", async () => {

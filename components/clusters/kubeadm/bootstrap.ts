@@ -1,6 +1,7 @@
 import { createHash, X509Certificate } from "crypto";
 import * as yaml from "js-yaml";
 import { CloudInitFile, KeyPairPem, keyPairFiles, NodeBootstrapContent } from "../../hosts/cloudInit";
+import { versions } from "../../../versions";
 
 /**
  * kubeadm HA bootstrap (config API kubeadm.k8s.io/v1beta4), as cloud-init files and commands.
@@ -101,39 +102,103 @@ export function joinConfiguration(spec: KubeadmNodeSpec): string {
     return yaml.dump(doc, { lineWidth: -1 });
 }
 
-/** containerd and the pinned kubelet/kubeadm/kubectl from pkgs.k8s.io, with the kernel settings kubeadm's preflight checks. */
+/** Kubernetes minor (`1.34`) of a version like `v1.34.1`. */
+export function kubernetesMinor(kubernetesVersion: string): string {
+    return kubernetesVersion.replace(/^v/, "").split(".").slice(0, 2).join(".");
+}
+
+/** The sandbox image kubeadm expects for this version (versions.ts); undefined when none is pinned. */
+export function pauseImageFor(kubernetesVersion: string): string | undefined {
+    return versions.kubeadmPauseImage[kubernetesMinor(kubernetesVersion)];
+}
+
+/** How long `apt-get` waits for the dpkg lock before failing (and being retried). */
+export const APT_LOCK_TIMEOUT_SECONDS = 600;
+
+/**
+ * containerd and the pinned kubelet/kubeadm/kubectl from pkgs.k8s.io, with the kernel settings
+ * kubeadm's preflight checks (https://kubernetes.io/docs/setup/production-environment/container-runtimes/).
+ *
+ * First boot races apt-daily and unattended-upgrades for the dpkg lock: every apt call waits for
+ * it (`DPkg::Lock::Timeout`, apt >= 1.9.11) and, should it still fail (the lists lock `apt-get
+ * update` takes, a mirror hiccup), is retried. APT_ATTEMPTS and APT_RETRY_DELAY override the
+ * retries (for tests); cloud-init runs the script without them.
+ *
+ * containerd's CRI sandbox image is set to the pause image kubeadm expects: Ubuntu's containerd 1.7
+ * writes `sandbox_image = "registry.k8s.io/pause:3.8"` in its default config and kubeadm's preflight
+ * warns about the mismatch. The script checks both edits landed, so a containerd whose default
+ * config reads differently fails here, loudly, rather than later in kubeadm.
+ */
 export function prepareScript(kubernetesVersion: string): string {
-    const minor = kubernetesVersion.split(".").slice(0, 2).join(".");
+    const minor = kubernetesMinor(kubernetesVersion);
+    const pause = pauseImageFor(kubernetesVersion);
+    if (!pause) {
+        throw new Error(`kubeadm ${kubernetesVersion}: no pause image is pinned for Kubernetes ${minor} in versions.ts`);
+    }
+    const pkg = kubernetesVersion.slice(1);
     return `#!/bin/sh
 # Prepares a node for kubeadm: kernel modules, sysctls, containerd, and the pinned Kubernetes packages.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
-printf 'overlay\\nbr_netfilter\\n' > /etc/modules-load.d/kubernetes.conf
+retry() {
+  attempt=1
+  until "$@"; do
+    if [ "$attempt" -ge "\${APT_ATTEMPTS:-20}" ]; then
+      echo "$* failed after $attempt attempts" >&2
+      return 1
+    fi
+    echo "$* failed (attempt $attempt); retrying" >&2
+    attempt=$((attempt + 1))
+    sleep "\${APT_RETRY_DELAY:-15}"
+  done
+}
+apt_get() {
+  retry apt-get -o DPkg::Lock::Timeout=${APT_LOCK_TIMEOUT_SECONDS} "$@"
+}
+printf 'overlay\nbr_netfilter\n' > /etc/modules-load.d/kubernetes.conf
 modprobe overlay
 modprobe br_netfilter
-printf 'net.bridge.bridge-nf-call-iptables = 1\\nnet.bridge.bridge-nf-call-ip6tables = 1\\nnet.ipv4.ip_forward = 1\\n' > /etc/sysctl.d/99-kubernetes.conf
+printf 'net.bridge.bridge-nf-call-iptables = 1\nnet.bridge.bridge-nf-call-ip6tables = 1\nnet.ipv4.ip_forward = 1\n' > /etc/sysctl.d/99-kubernetes.conf
 sysctl --system
 swapoff -a
-apt-get update
-apt-get install -y containerd apt-transport-https ca-certificates curl gpg
+apt_get update
+apt_get install -y containerd apt-transport-https ca-certificates curl gpg
 mkdir -p /etc/containerd
-containerd config default | sed 's/SystemdCgroup = false/SystemdCgroup = true/' > /etc/containerd/config.toml
+containerd config default | sed -e 's/SystemdCgroup = false/SystemdCgroup = true/' -e 's#sandbox_image = ".*"#sandbox_image = "${pause}"#' > /etc/containerd/config.toml
+for setting in 'SystemdCgroup = true' 'sandbox_image = "${pause}"'; do
+  if ! grep -qF "$setting" /etc/containerd/config.toml; then
+    echo "containerd's default config has no line to set $setting; /etc/containerd/config.toml needs it" >&2
+    exit 1
+  fi
+done
 systemctl restart containerd
 install -m 0755 -d /etc/apt/keyrings
-curl -fsSL "https://pkgs.k8s.io/core:/stable:/${minor}/deb/Release.key" | gpg --dearmor --yes -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg
-echo "deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/${minor}/deb/ /" > /etc/apt/sources.list.d/kubernetes.list
-apt-get update
-apt-get install -y "kubelet=${kubernetesVersion.slice(1)}-1.1" "kubeadm=${kubernetesVersion.slice(1)}-1.1" "kubectl=${kubernetesVersion.slice(1)}-1.1"
-apt-mark hold kubelet kubeadm kubectl
+curl -fsSL --retry 5 -o /etc/apt/keyrings/kubernetes-apt-keyring.asc "https://pkgs.k8s.io/core:/stable:/v${minor}/deb/Release.key"
+gpg --dearmor --yes -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg /etc/apt/keyrings/kubernetes-apt-keyring.asc
+echo "deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v${minor}/deb/ /" > /etc/apt/sources.list.d/kubernetes.list
+apt_get update
+apt_get install -y "kubelet=${pkg}-1.1" "kubeadm=${pkg}-1.1" "kubectl=${pkg}-1.1"
+retry apt-mark hold kubelet kubeadm kubectl
 systemctl enable kubelet
 `;
 }
 
-/** Runs kubeadm once the node is prepared. Joins retry: the load balancer answers only after the first control plane is up. */
+/**
+ * Runs kubeadm once the node is prepared: `init` on the first control plane, `join` everywhere
+ * else. Both go through the control-plane endpoint (the load balancer): `init` uploads its config
+ * and marks the node through it, joins discover the cluster through it. So both retry while it does
+ * not answer, with `kubeadm reset` between attempts and the CAs seeded again, because reset empties
+ * the PKI directory. KUBEADM_ATTEMPTS and KUBEADM_RETRY_DELAY override the retries (for tests).
+ */
 export const BOOTSTRAP_SCRIPT_CONTENT = `#!/bin/sh
 # Bootstraps this node with kubeadm: init on the first control plane, join everywhere else.
 set -eu
 mode="$1"
+case "$mode" in
+  init) config=${INIT_CONFIG} ;;
+  join) config=${JOIN_CONFIG} ;;
+  *) echo "usage: $0 init|join" >&2; exit 2 ;;
+esac
 seed() {
   if [ -d ${PKI_SEED_DIR} ]; then
     mkdir -p ${PKI_DIR}
@@ -142,17 +207,17 @@ seed() {
 }
 ${PREPARE_SCRIPT}
 seed
-if [ "$mode" = init ]; then
-  kubeadm init --config ${INIT_CONFIG}
-  exit 0
-fi
 attempt=1
-until kubeadm join --config ${JOIN_CONFIG}; do
-  echo "kubeadm join failed (attempt $attempt); retrying while the control plane comes up" >&2
+until kubeadm "$mode" --config "$config"; do
+  if [ "$attempt" -ge "\${KUBEADM_ATTEMPTS:-90}" ]; then
+    echo "kubeadm $mode failed after $attempt attempts" >&2
+    exit 1
+  fi
+  echo "kubeadm $mode failed (attempt $attempt); retrying while the control-plane endpoint comes up" >&2
   kubeadm reset --force
   seed
   attempt=$((attempt + 1))
-  sleep 20
+  sleep "\${KUBEADM_RETRY_DELAY:-20}"
 done
 `;
 

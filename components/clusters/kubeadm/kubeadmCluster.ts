@@ -33,6 +33,8 @@ export class KubeadmCluster extends pulumi.ComponentResource implements ClusterA
             ...(cluster.distribution !== "kubeadm" ? [{ propertyPath: "cluster.distribution", reason: `is ${cluster.distribution}, not kubeadm` }] : []),
             ...(args.controlPlanes.length === 0 ? [{ propertyPath: "controlPlanes", reason: "needs at least one control plane" }] : []),
             ...(args.controlPlanes.length > 1 && !lb ? [{ propertyPath: "loadBalancer", reason: "is required with several control planes" }] : []),
+            // The control-plane endpoint goes into every join config, certificate and kubeconfig: it cannot be a DHCP lease.
+            ...(lb && lb.ipv4?.kind !== "static" ? [{ propertyPath: "loadBalancer", reason: `${lb.file}: the load balancer is the control-plane endpoint, so it needs a static IPv4 address in ipconfig0` }] : []),
         ]);
 
         const ca = new CertificateAuthority(`${name}-ca`, { commonName: "kubernetes" }, { parent: this });
@@ -95,7 +97,9 @@ export class KubeadmCluster extends pulumi.ComponentResource implements ClusterA
                 caCertHash: role === "init" ? undefined : "<computed: sha256 of the CA's public key>",
                 pki: withPki ? placeholderPki : undefined,
             });
-            nodes[vm.name] = createNode(this, args, vm, { role: role === "worker" ? "worker" : "control-plane", image, bootstrap: { content, redacted } });
+            // Control planes boot only once the load balancer VM exists: `kubeadm init` and control-plane joins go through it.
+            const afterLb = lb && role !== "worker" ? [nodes[lb.name].vm] : undefined;
+            nodes[vm.name] = createNode(this, args, vm, { role: role === "worker" ? "worker" : "control-plane", image, bootstrap: { content, redacted }, dependsOn: afterLb });
         }
         this.nodes = nodes;
 

@@ -34,12 +34,16 @@ export interface TalosNodeSpec {
     readonly installerImage: string;
     readonly hostname: string;
     readonly nodeIp: string;
-    /** `https://<first control plane>:6443` */
+    /** `https://<VIP, or the only control plane>:6443` */
     readonly controlPlaneEndpoint: string;
     readonly certSans: readonly string[];
     readonly podSubnet: string;
     readonly serviceSubnet: string;
     readonly nodeSubnet: string;
+    /** The boot disk's device in the guest (`/dev/vda`, `/dev/sda`), from talosInstallDisk. */
+    readonly installDisk: string;
+    /** The control planes' shared virtual IP (Talos's built-in `vip`); control planes only. */
+    readonly vip?: string;
 }
 
 const encode = (text: string) => Buffer.from(text, "utf8").toString("base64");
@@ -47,7 +51,7 @@ const encode = (text: string) => Buffer.from(text, "utf8").toString("base64");
 /**
  * Fields every v1alpha1 machine config needs, and those only control planes carry. Talos's own
  * checks (siderolabs/talos pkg/machinery/config/types/v1alpha1/v1alpha1_validation.go) require the
- * endpoint, `persist: true`, `machine.ca` with its key on control planes and without it on workers,
+ * endpoint, an install disk, `machine.ca` with its key on control planes and without it on workers,
  * no `cluster.ca` key and no `etcd` section on workers; the tokens and cluster secrets are what
  * nodes need to join and to talk to each other.
  */
@@ -56,21 +60,84 @@ export const TALOS_REQUIRED_FIELDS = {
     controlplane: ["machine.ca.key", "cluster.ca.key", "cluster.aggregatorCA.crt", "cluster.aggregatorCA.key", "cluster.serviceAccount.key", "cluster.etcd.ca.crt", "cluster.etcd.ca.key", "cluster.secretboxEncryptionSecret"],
 } as const;
 
-/** `redacted`: the copy for the offline render, whose placeholders stay readable rather than base64-encoded. */
+/**
+ * What `talosctl gen config` v1.11 writes besides the secrets (siderolabs/talos v1.11.5,
+ * pkg/machinery/config/generate/init.go and worker.go, each default gated by the version contract in
+ * pkg/machinery/config/contract.go). kube-apiserver's PodSecurity admission defaults and audit policy
+ * are the generator's own values (init.go; v1alpha1.APIServerDefaultAuditPolicy).
+ */
+export const TALOS_GENERATED_DEFAULTS = {
+    /** Every node: host DNS (>= 1.7, forwarding cluster DNS to it >= 1.8), stable hostname (>= 1.2), and so on. */
+    features: {
+        rbac: true,
+        stableHostname: true,
+        apidCheckExtKeyUsage: true,
+        diskQuotaSupport: true,
+        kubePrism: { enabled: true, port: 7445 },
+        hostDNS: { enabled: true, forwardKubeDNSToHost: true },
+    },
+    /** Every kubelet: the runtime's default seccomp profile for all pods, and no static-pod manifests directory (>= 1.2, 1.3). */
+    kubelet: { defaultRuntimeSeccompProfileEnabled: true, disableManifestsDirectory: true },
+    /**
+     * Discovery through Talos's discovery service only. The Kubernetes registry is disabled
+     * (>= 1.2): with Kubernetes >= 1.32's AuthorizeNodeWithSelectors it cannot read the Node
+     * annotations it relies on (website/content/v1.11/talos-guides/discovery.md).
+     */
+    discovery: { enabled: true, registries: { kubernetes: { disabled: true } } },
+    /** Control planes: PodSecurity admission (baseline enforced, restricted audited and warned; kube-system exempt). */
+    admissionControl: [
+        {
+            name: "PodSecurity",
+            configuration: {
+                apiVersion: "pod-security.admission.config.k8s.io/v1alpha1",
+                kind: "PodSecurityConfiguration",
+                defaults: { enforce: "baseline", "enforce-version": "latest", audit: "restricted", "audit-version": "latest", warn: "restricted", "warn-version": "latest" },
+                exemptions: { usernames: [], runtimeClasses: [], namespaces: ["kube-system"] },
+            },
+        },
+    ],
+    /** Control planes: every request logged at Metadata level. */
+    auditPolicy: { apiVersion: "audit.k8s.io/v1", kind: "Policy", rules: [{ level: "Metadata" }] },
+    /** Control planes (>= 1.8): kept out of external load balancers' target pools, as kubeadm does. */
+    controlPlaneNodeLabels: { "node.kubernetes.io/exclude-from-external-load-balancers": "" },
+} as const;
+
+/**
+ * The machine config of one node. No `persist` key: it is deprecated ("not supported anymore",
+ * v1alpha1_types.go) and Talos v1.11's published schema rejects it. With a `vip`, control planes hold the shared address on their one NIC,
+ * selected as Talos's VIP guide does for single-NIC machines (`deviceSelector: {physical: true}`);
+ * the node's own address and route still come from the nocloud network config Proxmox writes from
+ * `ipconfig0`, which Talos merges with machine-config entries.
+ * `redacted`: the copy for the offline render, whose placeholders stay readable rather than base64-encoded.
+ */
 export function talosMachineConfig(spec: TalosNodeSpec, secrets: TalosSecrets, options: { redacted?: boolean } = {}): string {
     const b64 = options.redacted ? (text: string) => text.trim() : encode;
     const controlPlane = spec.type === "controlplane";
+    if (spec.vip && !controlPlane) {
+        throw new Error(`Talos node ${spec.hostname}: only control planes hold the shared VIP`);
+    }
+    // A private copy for this document (not structuredClone: under Jest its objects come from another realm, which js-yaml refuses).
+    const defaults = JSON.parse(JSON.stringify(TALOS_GENERATED_DEFAULTS)) as typeof TALOS_GENERATED_DEFAULTS;
     // Workers get only the certificates: no CA key leaves the control planes.
     const pair = (p: KeyPairPem) => (controlPlane ? { crt: b64(p.certPem), key: b64(p.keyPem) } : { crt: b64(p.certPem), key: "" });
+    const network: Record<string, unknown> = { hostname: spec.hostname };
+    if (spec.vip) {
+        network.interfaces = [{ deviceSelector: { physical: true }, vip: { ip: spec.vip } }];
+    }
     const machine: Record<string, unknown> = {
         type: spec.type,
         token: secrets.machineToken,
         ca: pair(secrets.osCa),
         certSANs: [...spec.certSans],
-        kubelet: { nodeIP: { validSubnets: [spec.nodeSubnet] } },
-        network: { hostname: spec.hostname },
-        install: { disk: "/dev/sda", image: spec.installerImage, wipe: false },
-        features: { rbac: true, apidCheckExtKeyUsage: true, diskQuotaSupport: true, kubePrism: { enabled: true, port: 7445 } },
+        kubelet: {
+            ...(spec.kubernetesVersion ? { image: `ghcr.io/siderolabs/kubelet:${spec.kubernetesVersion}` } : {}),
+            ...defaults.kubelet,
+            nodeIP: { validSubnets: [spec.nodeSubnet] },
+        },
+        network,
+        install: { disk: spec.installDisk, image: spec.installerImage, wipe: false },
+        features: defaults.features,
+        ...(controlPlane ? { nodeLabels: defaults.controlPlaneNodeLabels } : {}),
     };
     const cluster: Record<string, unknown> = {
         id: secrets.clusterId,
@@ -80,21 +147,23 @@ export function talosMachineConfig(spec: TalosNodeSpec, secrets: TalosSecrets, o
         network: { dnsDomain: "cluster.local", podSubnets: [spec.podSubnet], serviceSubnets: [spec.serviceSubnet] },
         token: secrets.clusterToken,
         ca: pair(secrets.kubernetesCa),
-        discovery: { enabled: true },
+        discovery: defaults.discovery,
     };
     if (controlPlane) {
         Object.assign(cluster, {
             secretboxEncryptionSecret: secrets.secretboxEncryptionSecret,
             aggregatorCA: pair(secrets.aggregatorCa),
             serviceAccount: { key: b64(secrets.serviceAccountKeyPem) },
-            apiServer: { certSANs: [...spec.certSans] },
+            apiServer: {
+                certSANs: [...(spec.vip ? [spec.vip] : []), ...spec.certSans],
+                disablePodSecurityPolicy: true,
+                admissionControl: defaults.admissionControl,
+                auditPolicy: defaults.auditPolicy,
+            },
             etcd: { ca: pair(secrets.etcdCa) },
         });
     }
-    if (spec.kubernetesVersion) {
-        machine.kubelet = { ...(machine.kubelet as object), image: `ghcr.io/siderolabs/kubelet:${spec.kubernetesVersion}` };
-    }
-    return `# Talos ${spec.talosVersion} machine config for ${spec.hostname} (${spec.type}), generated by the homelab program.\n${yaml.dump({ version: "v1alpha1", debug: false, persist: true, machine, cluster }, { lineWidth: -1, noRefs: true })}`;
+    return `# Talos ${spec.talosVersion} machine config for ${spec.hostname} (${spec.type}), generated by the homelab program.\n${yaml.dump({ version: "v1alpha1", debug: false, machine, cluster }, { lineWidth: -1, noRefs: true })}`;
 }
 
 export interface TalosconfigSpec {

@@ -6,6 +6,7 @@ import { REDACTED } from "../../core/artefacts";
 import { talosImage, talosInstallerImage } from "./image";
 import { renderTalosconfig, TALOS_BOOTSTRAP_SCRIPT, talosMachineConfig, TalosNodeSpec, TalosSecrets } from "./machineConfig";
 import type { VmDefinition } from "../../hosts/vmDefinition";
+import { bootDiskDevice } from "../../hosts/guestDisk";
 import type { ProxmoxVm } from "../../hosts/proxmoxVm";
 import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../../pki/certificateAuthority";
 import { clusterAccess } from "../access/clusterAccess";
@@ -35,6 +36,10 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
             ...[...args.controlPlanes, ...args.workers]
                 .filter((vm) => vm.user || vm.clone)
                 .map((vm) => ({ propertyPath: "controlPlanes", reason: `${vm.file} sets a cloud-init user or a template, which Talos cannot use` })),
+            ...(args.controlPlanes.length > 1 && !cluster.vip ? [{ propertyPath: "cluster.vip", reason: "is required with several control planes" }] : []),
+            ...[...args.controlPlanes, ...args.workers]
+                .map((vm) => [vm, bootDiskDevice(vm)] as const)
+                .flatMap(([vm, d]) => ("problem" in d ? [{ propertyPath: "controlPlanes", reason: `${vm.file}: ${d.problem}` }] : [])),
         ]);
 
         const ca = (suffix: string, commonName: string) => new CertificateAuthority(`${name}-${suffix}`, { commonName }, { parent: this });
@@ -66,6 +71,9 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
 
         const first = args.controlPlanes[0];
         const firstIp = staticIp(first);
+        // Several control planes share a VIP as the API endpoint; the talosconfig keeps the nodes' own addresses,
+        // because the VIP follows etcd and is gone exactly when the Talos API is needed to repair it.
+        const apiAddress = cluster.vip ?? firstIp;
         const network = args.config.networks[first.network.bridge];
         const image = talosImage(cluster.version);
         const spec = (vm: VmDefinition, type: TalosNodeSpec["type"]): TalosNodeSpec => ({
@@ -75,11 +83,13 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
             installerImage: talosInstallerImage(cluster.version),
             hostname: vm.name,
             nodeIp: staticIp(vm),
-            controlPlaneEndpoint: `https://${firstIp}:6443`,
+            controlPlaneEndpoint: `https://${apiAddress}:6443`,
             certSans: nodeNames(args, vm),
             podSubnet: cluster.podCidr,
             serviceSubnet: cluster.serviceCidr,
             nodeSubnet: network.cidr,
+            installDisk: (bootDiskDevice(vm) as { device: string }).device,
+            vip: type === "controlplane" ? cluster.vip : undefined,
         });
 
         const nodes: Record<string, ProxmoxVm> = {};
@@ -109,7 +119,7 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
             { parent: this, dependsOn: [nodes[first.name].vm] },
         );
 
-        const access = clusterAccess(this, name, args, { address: firstIp, caCertPem: kubernetesCa.certPem, admin: kubeAdmin, nodes: Object.values(nodes), after: [this.bootstrap] });
+        const access = clusterAccess(this, name, args, { address: apiAddress, caCertPem: kubernetesCa.certPem, admin: kubeAdmin, nodes: Object.values(nodes), after: [this.bootstrap] });
         this.kubeconfig = access.kubeconfig;
         this.endpoint = access.endpoint;
         this.provider = access.provider;
