@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { formatIpv4, parseIpv4 } from "../components/core/ipmath";
+import { formatIpv4, offsetIpv4, parseIpv4 } from "../components/core/ipmath";
 
 /** A synthetic project of `count` VMs in the fixture format, spread over enough nodes, for the benchmark. */
 export function syntheticFleet(count: number): { projectDir: string; config: Record<string, string>; secretKeys: string[] } {
@@ -13,7 +13,7 @@ export function syntheticFleet(count: number): { projectDir: string; config: Rec
     const names: string[] = [];
     for (let i = 0; i < count; i++) {
         const node = `node${String(Math.floor(i / perNode) + 1).padStart(2, "0")}`;
-        nodes[node] = { address: formatIpv4(parseIpv4("10.10.0.1")! + Math.floor(i / perNode)), cores: 256, memoryMiB: 1048576 };
+        nodes[node] = { address: formatIpv4(offsetIpv4(parseIpv4("10.10.0.1")!, Math.floor(i / perNode))!), cores: 256, memoryMiB: 1048576 };
         const name = `vm-${String(i).padStart(4, "0")}`;
         names.push(name);
         fs.writeFileSync(
@@ -24,7 +24,7 @@ export function syntheticFleet(count: number): { projectDir: string; config: Rec
                 "nested_disks:", "  scsi:", "    scsi0:", "      disk:", "        storage: local-lvm", "        size: 30G",
                 "  ide:", "    ide1:", "      cloudinit:", "        storage: local-lvm",
                 "network:", "  bridge: vmbr0", "  firewall: false",
-                `ipconfig0: "ip=${formatIpv4(base + i)}/16,gw=10.20.0.1"`,
+                `ipconfig0: "ip=${formatIpv4(offsetIpv4(base, i)!)}/16,gw=10.20.0.1"`,
                 "ciuser: ops", 'sshkeys: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBzZZXBb5ydVICjj6GbT1nSntMJ4Ga72rGU6BuNAY1Or operator@homelab"',
                 "",
             ].join("\n"),

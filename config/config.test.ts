@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { CONFIG_KEYS } from "./config";
+import { z } from "../components/core/schema";
 import { readStackConfig } from "../render/stackConfig";
 import { PROJECT_DIR } from "../tests/helpers";
 
@@ -44,10 +45,11 @@ describe("Pulumi.yaml", () => {
             expect(d.default).toEqual((declared as { default?: unknown }).default);
         }
         // Pulumi's schema has only string, integer, boolean and array.
-        const kind = declared.spec.kind;
-        if (kind === "string" || kind === "boolean") {
+        const schema: z.ZodType = declared.schema;
+        const kind = schema instanceof z.ZodString ? "string" : schema instanceof z.ZodBoolean ? "boolean" : undefined;
+        if (kind) {
             expect(d.type).toBe(declared.secret && !declared.required ? undefined : kind);
-        } else if (kind === "array" && declared.spec.items.kind === "string") {
+        } else if (schema instanceof z.ZodArray && schema.element instanceof z.ZodString) {
             expect(d).toMatchObject({ type: "array", items: { type: "string" } });
         } else {
             expect(d.type).toBeUndefined();

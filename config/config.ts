@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { check, closest, joinPath, Spec } from "../components/core/spec";
+import { bool, closest, configKind, int, joinPath, map, object, oneOf, pattern, str, validate, z } from "../components/core/schema";
 import { IssueCollector } from "../components/core/issues";
+import { parseCidr, parseIpv4 } from "../components/core/ipmath";
 import { Distribution, versions } from "../versions";
 
 /** The project's config namespace (Pulumi.yaml `name`). */
@@ -8,14 +9,16 @@ export const NAMESPACE = "homelab";
 
 export const ROLES = ["tools", "observability", "workload"] as const;
 export type ClusterRole = (typeof ROLES)[number];
-export const DISTRIBUTIONS = Object.keys(versions.distributions) as Distribution[];
+export const DISTRIBUTIONS = Object.keys(versions.distributions) as [Distribution, ...Distribution[]];
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const IPV4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
-const CIDR = /^(\d{1,3})(\.\d{1,3}){3}\/\d{1,2}$/;
 
-const s = (description: string, extra: Partial<Extract<Spec, { kind: "string" }>> = {}): Spec => ({ kind: "string", description, ...extra });
-const vmList = (description: string): Spec => ({ kind: "array", description, items: s("VM name (a file in vms/)") });
+const vmList = (description: string) => z.array(str("VM name (a file in vms/)")).describe(description);
+// Addresses are checked by parsing them, not by their shape: 192.168.1.300 has the shape of one.
+const ipv4 = (description: string) =>
+    z.string().refine((text) => parseIpv4(text) !== undefined, { error: (issue) => `${JSON.stringify(issue.input)} is not an IPv4 address` }).describe(description);
+const cidr = (description: string, hint: string) =>
+    z.string().refine((text) => parseCidr(text, false) !== undefined, { error: (issue) => `${JSON.stringify(issue.input)} is not ${hint}` }).describe(description);
 
 /** One entry per `homelab:` key. Pulumi.yaml declares the same keys; a test keeps the two in step. */
 export const CONFIG_KEYS = {
@@ -23,69 +26,49 @@ export const CONFIG_KEYS = {
         required: true,
         secret: false,
         description: "Proxmox VE API endpoint, SSH access for snippet uploads, the nodes with their capacity, and templates by name",
-        spec: {
-            kind: "object",
-            fields: {
-                endpoint: { spec: s("Proxmox API URL", { pattern: /^https:\/\/[^/]+(:\d+)?\/?$/, patternHint: "an https URL like https://pve.home.arpa:8006/" }), required: true },
-                insecure: { spec: { kind: "boolean", description: "Skip TLS verification of the API (self-signed PVE certificate)" }, default: false },
-                ssh: {
-                    spec: {
-                        kind: "object",
-                        description: "SSH to the PVE nodes; the provider uploads snippets over SSH",
-                        fields: {
-                            username: { spec: s("SSH user on the PVE nodes"), default: "root" },
-                            agent: { spec: { kind: "boolean", description: "Use the local SSH agent (ignored when homelab:proxmoxSshPrivateKey is set)" }, default: true },
-                        },
-                    },
+        schema: object({
+            endpoint: pattern("Proxmox API URL", /^https:\/\/[^/]+(:\d+)?\/?$/, "an https URL like https://pve.home.arpa:8006/"),
+            insecure: bool("Skip TLS verification of the API (self-signed PVE certificate)").default(false),
+            ssh: object(
+                {
+                    username: str("SSH user on the PVE nodes").default("root"),
+                    agent: bool("Use the local SSH agent (ignored when homelab:proxmoxSshPrivateKey is set)").default(true),
                 },
-                nodes: {
-                    spec: {
-                        kind: "map",
-                        description: "Proxmox nodes by name",
-                        keyPattern: DNS_LABEL,
-                        keyHint: "a node name",
-                        values: {
-                            kind: "object",
-                            fields: {
-                                address: { spec: s("Address the provider reaches the node at over SSH"), required: true },
-                                cores: { spec: { kind: "integer", description: "vCPU budget: the node's threads (raise it to allow overcommit)", minimum: 1 }, required: true },
-                                memoryMiB: { spec: { kind: "integer", description: "Memory budget for VMs in MiB", minimum: 256 }, required: true },
-                            },
-                        },
-                    },
-                    required: true,
-                },
-                templates: {
-                    spec: {
-                        kind: "map",
-                        description: "Templates VM files clone (`clone:`), by name",
-                        values: {
-                            kind: "object",
-                            fields: {
-                                vmId: { spec: { kind: "integer", description: "Template VM id", minimum: 100 }, required: true },
-                                node: { spec: s("Node that holds the template"), required: true },
-                            },
-                        },
-                    },
-                    default: {},
-                },
-                snippetDatastore: { spec: s("Datastore with the `snippets` content type, for cloud-init user-data"), default: "local" },
-                imageDatastore: { spec: s("Datastore with the `import` content type (PVE >= 8.4), for cloud images"), default: "local" },
-            },
-        },
+                "SSH to the PVE nodes; the provider uploads snippets over SSH",
+            ).optional(),
+            nodes: map(
+                object({
+                    address: str("Address the provider reaches the node at over SSH"),
+                    cores: int("vCPU budget: the node's threads (raise it to allow overcommit)", 1),
+                    memoryMiB: int("Memory budget for VMs in MiB", 256),
+                }),
+                { pattern: DNS_LABEL, hint: "a node name" },
+                "Proxmox nodes by name",
+            ),
+            templates: map(
+                object({
+                    vmId: int("Template VM id", 100),
+                    node: str("Node that holds the template"),
+                }),
+                undefined,
+                "Templates VM files clone (`clone:`), by name",
+            ).default({}),
+            snippetDatastore: str("Datastore with the `snippets` content type, for cloud-init user-data").default("local"),
+            imageDatastore: str("Datastore with the `import` content type (PVE >= 8.4), for cloud images").default("local"),
+        }),
     },
     proxmoxApiToken: {
         required: true,
         secret: true,
         placeholder: "render@pve!offline=00000000-0000-0000-0000-000000000000",
         description: "Proxmox API token, `user@realm!tokenid=secret`",
-        spec: s("API token", { pattern: /^[^@\s]+@[^!\s]+![^=\s]+=\S+$/, patternHint: "a token like root@pam!pulumi=<uuid>" }),
+        schema: pattern("API token", /^[^@\s]+@[^!\s]+![^=\s]+=\S+$/, "a token like root@pam!pulumi=<uuid>"),
     },
     proxmoxSshPrivateKey: {
         required: false,
         secret: true,
         description: "PEM private key for SSH to the PVE nodes; empty means use the SSH agent",
-        spec: s("SSH private key"),
+        schema: str("SSH private key"),
         default: "",
     },
     vault: {
@@ -93,85 +76,73 @@ export const CONFIG_KEYS = {
         secret: false,
         description: "Vault that receives each cluster's kubeconfig (KV v2): address (or fromStack), mount, skipTlsVerify; empty means no Vault writes",
         default: {},
-        spec: {
-            kind: "object",
-            fields: {
-                address: { spec: s("Vault address", { pattern: /^https?:\/\/[^/]+\/?$/, patternHint: "a URL like https://vault.home.arpa:8200" }) },
-                fromStack: { spec: s("Read address and mount from this stack's `vault` output, like organization/homelab/tools", { pattern: /^[^/\s]+\/[^/\s]+\/[^/\s]+$/, patternHint: "a stack like organization/homelab/tools" }) },
-                mount: { spec: s("KV v2 mount"), default: "homelab" },
-                skipTlsVerify: { spec: { kind: "boolean", description: "Skip TLS verification of Vault" }, default: false },
-            },
-        },
+        schema: object({
+            address: pattern("Vault address", /^https?:\/\/[^/]+\/?$/, "a URL like https://vault.home.arpa:8200").optional(),
+            fromStack: pattern("Read address and mount from this stack's `vault` output, like organization/homelab/tools", /^[^/\s]+\/[^/\s]+\/[^/\s]+$/, "a stack like organization/homelab/tools").optional(),
+            mount: str("KV v2 mount").default("homelab"),
+            skipTlsVerify: bool("Skip TLS verification of Vault").default(false),
+        }),
     },
     vaultToken: {
         required: false,
         secret: true,
         description: "Vault token allowed to write this stack's kubeconfig paths only (see out/<stack>/vault/); empty means no Vault writes",
-        spec: s("Vault token"),
+        schema: str("Vault token"),
         default: "",
     },
     networks: {
         required: true,
         secret: false,
         description: "Networks by Proxmox bridge, with CIDR, gateway, DNS servers and search domain",
-        spec: {
-            kind: "map",
-            keyPattern: /^[a-z][a-z0-9]{0,14}$/,
-            keyHint: "a Linux bridge name like vmbr0",
-            values: {
-                kind: "object",
-                fields: {
-                    cidr: { spec: s("Subnet", { pattern: CIDR, patternHint: "a CIDR like 192.168.1.0/24" }), required: true },
-                    gateway: { spec: s("Default gateway", { pattern: IPV4, patternHint: "an IPv4 address" }), required: true },
-                    dnsServers: { spec: { kind: "array", items: s("DNS server", { pattern: IPV4, patternHint: "an IPv4 address" }) }, default: [] },
-                    domain: { spec: s("DNS search domain") },
-                },
-            },
-        },
+        schema: map(
+            object({
+                cidr: cidr("Subnet", "a CIDR like 192.168.1.0/24"),
+                gateway: ipv4("Default gateway"),
+                dnsServers: z.array(ipv4("DNS server")).default([]),
+                domain: str("DNS search domain").optional(),
+            }),
+            { pattern: /^[a-z][a-z0-9]{0,14}$/, hint: "a Linux bridge name like vmbr0" },
+        ),
     },
     clusters: {
         required: false,
         secret: false,
         description: "The Kubernetes clusters of this stack and which VMs form them",
-        spec: {
-            kind: "array",
-            items: {
-                kind: "object",
-                fields: {
-                    name: { spec: s("Cluster name", { pattern: DNS_LABEL, patternHint: "a DNS label" }), required: true },
-                    role: { spec: s("Platform layer", { enum: ROLES }), required: true },
-                    distribution: { spec: s("Kubernetes distribution", { enum: DISTRIBUTIONS }), required: true },
-                    version: { spec: s("Distribution version; defaults to versions.ts") },
-                    controlPlanes: { spec: { kind: "array", minItems: 1, items: s("VM name") }, required: true },
-                    workers: { spec: vmList("Worker VMs"), default: [] },
-                    loadBalancer: { spec: s("HAProxy VM in front of the API (kubeadm with several control planes)") },
-                    vip: { spec: s("Shared virtual IP the control planes hold as the API endpoint (Talos with several control planes)", { pattern: IPV4, patternHint: "an IPv4 address" }) },
-                    podCidr: { spec: s("Pod network", { pattern: CIDR, patternHint: "a CIDR" }), default: "10.244.0.0/16" },
-                    serviceCidr: { spec: s("Service network", { pattern: CIDR, patternHint: "a CIDR" }), default: "10.96.0.0/12" },
-                },
-            },
-        },
+        schema: z.array(
+            object({
+                name: pattern("Cluster name", DNS_LABEL, "a DNS label"),
+                role: oneOf("Platform layer", ROLES),
+                distribution: oneOf("Kubernetes distribution", DISTRIBUTIONS),
+                version: str("Distribution version; defaults to versions.ts").optional(),
+                controlPlanes: z.array(str("VM name")).min(1),
+                workers: vmList("Worker VMs").default([]),
+                loadBalancer: str("HAProxy VM in front of the API (kubeadm with several control planes)").optional(),
+                vip: ipv4("Shared virtual IP the control planes hold as the API endpoint (Talos with several control planes)").optional(),
+                podCidr: cidr("Pod network", "a CIDR").default("10.244.0.0/16"),
+                serviceCidr: cidr("Service network", "a CIDR").default("10.96.0.0/12"),
+            }),
+        ),
         default: [],
     },
     standaloneVms: {
         required: false,
         secret: false,
         description: "VMs this stack creates outside any cluster",
-        spec: vmList("Standalone VMs"),
+        schema: vmList("Standalone VMs"),
         default: [],
     },
     protectVms: {
         required: false,
         secret: false,
         description: "Protect this stack's VMs from deletion (`pulumi destroy` refuses)",
-        spec: { kind: "boolean" },
+        schema: z.boolean(),
         default: false,
     },
     vmsDir: {
         required: false,
         secret: false,
         description: "Folder of VM definitions, relative to the project",
-        spec: s("Folder"),
+        schema: str("Folder"),
         default: "vms",
     },
     cloudImage: {
@@ -179,15 +150,12 @@ export const CONFIG_KEYS = {
         secret: false,
         description: "Cloud image imported for VMs that clone no template (url, fileName, checksum, checksumAlgorithm); empty means the Ubuntu image pinned in versions.ts",
         default: {},
-        spec: {
-            kind: "object",
-            fields: {
-                url: { spec: s("Image URL", { pattern: /^https?:\/\//, patternHint: "an http(s) URL" }) },
-                fileName: { spec: s("File name in the datastore", { pattern: /\.(qcow2|raw|vmdk)$/, patternHint: "a name ending in .qcow2, .raw or .vmdk" }) },
-                checksum: { spec: s("Expected checksum") },
-                checksumAlgorithm: { spec: s("Checksum algorithm", { enum: ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"] }) },
-            },
-        },
+        schema: object({
+            url: pattern("Image URL", /^https?:\/\//, "an http(s) URL").optional(),
+            fileName: pattern("File name in the datastore", /\.(qcow2|raw|vmdk)$/, "a name ending in .qcow2, .raw or .vmdk").optional(),
+            checksum: str("Expected checksum").optional(),
+            checksumAlgorithm: oneOf("Checksum algorithm", ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"]).optional(),
+        }),
     },
 } as const satisfies Record<string, ConfigKey>;
 
@@ -197,11 +165,15 @@ interface ConfigKey {
     /** What the offline render uses for a required secret that, rightly, no stack file holds. */
     readonly placeholder?: string;
     readonly description: string;
-    readonly spec: Spec;
+    readonly schema: z.ZodType;
     readonly default?: unknown;
 }
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;
+
+/** Each key's value once validated, its defaults applied: the types come from the schemas. */
+type ConfigValues = { -readonly [K in ConfigKeyName]: z.output<(typeof CONFIG_KEYS)[K]["schema"]> };
+
 
 export interface ProxmoxNode {
     readonly name: string;
@@ -299,7 +271,7 @@ export function readPlatformConfig(issues: IssueCollector): PlatformConfig | und
     const report = issues.forFile(file);
     const before = issues.count;
     const all = pulumi.runtime.allConfig();
-    const values: Record<string, unknown> = {};
+    const values: Partial<Record<ConfigKeyName, unknown>> = {};
     const known = Object.keys(CONFIG_KEYS);
 
     for (const fullKey of Object.keys(all).sort()) {
@@ -320,7 +292,8 @@ export function readPlatformConfig(issues: IssueCollector): PlatformConfig | und
             if (declared.required) {
                 report(fullKey, declared.secret ? `is required; set it with \`pulumi config set --secret ${fullKey} <value>\`` : "is required");
             }
-            values[key] = declared.default;
+            // Through the schema, so an absent key reads as its default with the nested defaults applied.
+            values[key] = declared.default === undefined ? undefined : declared.schema.parse(declared.default);
             continue;
         }
         if (declared.secret && !isSecretKey(fullKey)) {
@@ -328,88 +301,85 @@ export function readPlatformConfig(issues: IssueCollector): PlatformConfig | und
             continue;
         }
         let value: unknown = raw;
-        if (declared.spec.kind !== "string") {
+        const kind = configKind(declared.schema);
+        if (kind !== "string") {
             try {
                 value = JSON.parse(raw);
             } catch {
-                report(fullKey, `must be structured config (${declared.spec.kind}), got ${JSON.stringify(raw)}`);
+                report(fullKey, `must be structured config (${kind}), got ${JSON.stringify(raw)}`);
                 continue;
             }
         }
-        if (check(declared.spec, value, fullKey, report)) {
-            values[key] = value;
-        }
+        values[key] = validate(declared.schema, value, fullKey, report);
     }
-    const vault = values.vault as { address?: string; fromStack?: string } | undefined;
+    const vault = values.vault as ConfigValues["vault"] | undefined;
     if (vault?.address && vault.fromStack) {
         report(`${NAMESPACE}:vault`, "address and fromStack exclude each other: set the address here, or read it from that stack");
     }
     if ((vault?.address || vault?.fromStack) && !values.vaultToken && !issues.issues.some((i) => i.path === `${NAMESPACE}:vaultToken`)) {
         report(`${NAMESPACE}:vaultToken`, `is required with ${NAMESPACE}:vault; set it with \`pulumi config set --secret ${NAMESPACE}:vaultToken <token>\``);
     }
-    const image = values.cloudImage as { url?: string; fileName?: string } | undefined;
+    const image = values.cloudImage as ConfigValues["cloudImage"] | undefined;
     if (image && (image.url === undefined) !== (image.fileName === undefined)) {
         report(`${NAMESPACE}:cloudImage`, "url and fileName go together: set both, or neither to use the pinned image");
     }
     if (issues.count !== before) {
         return undefined;
     }
-    return deepFreeze(buildConfig(stack, file, values));
+    return deepFreeze(buildConfig(stack, file, values as ConfigValues));
 }
 
-type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- shape checked by CONFIG_KEYS specs
-
-function buildConfig(stack: string, file: string, v: Raw): PlatformConfig {
-    const px: Raw = v.proxmox;
+function buildConfig(stack: string, file: string, v: ConfigValues): PlatformConfig {
+    const px = v.proxmox;
     const nodes: Record<string, ProxmoxNode> = {};
-    for (const [name, node] of Object.entries<Raw>(px.nodes)) {
+    for (const [name, node] of Object.entries(px.nodes)) {
         nodes[name] = { name, address: node.address, cores: node.cores, memoryMiB: node.memoryMiB };
     }
     const networks: Record<string, NetworkConfig> = {};
-    for (const [bridge, net] of Object.entries<Raw>(v.networks)) {
-        networks[bridge] = { bridge, cidr: net.cidr, gateway: net.gateway, dnsServers: net.dnsServers ?? [], domain: net.domain };
+    for (const [bridge, net] of Object.entries(v.networks)) {
+        networks[bridge] = { bridge, cidr: net.cidr, gateway: net.gateway, dnsServers: net.dnsServers, domain: net.domain };
     }
-    const clusters: ClusterConfig[] = (v.clusters as Raw[]).map((c, index) => ({
+    const clusters: ClusterConfig[] = v.clusters.map((c, index) => ({
         index,
         name: c.name,
         role: c.role,
         distribution: c.distribution,
-        version: c.version ?? versions.distributions[c.distribution as Distribution],
+        version: c.version ?? versions.distributions[c.distribution],
         controlPlanes: c.controlPlanes,
-        workers: c.workers ?? [],
+        workers: c.workers,
         loadBalancer: c.loadBalancer,
         vip: c.vip,
-        podCidr: c.podCidr ?? "10.244.0.0/16",
-        serviceCidr: c.serviceCidr ?? "10.96.0.0/12",
+        podCidr: c.podCidr,
+        serviceCidr: c.serviceCidr,
     }));
-    const privateKey = !v.proxmoxSshPrivateKey ? undefined : pulumi.secret(v.proxmoxSshPrivateKey as string);
+    const privateKey = !v.proxmoxSshPrivateKey ? undefined : pulumi.secret(v.proxmoxSshPrivateKey);
     return {
         stack,
         file,
         proxmox: {
             endpoint: px.endpoint,
-            insecure: px.insecure ?? false,
-            apiToken: pulumi.secret(v.proxmoxApiToken as string),
+            insecure: px.insecure,
+            apiToken: pulumi.secret(v.proxmoxApiToken),
             ssh: { username: px.ssh?.username ?? "root", agent: privateKey ? false : (px.ssh?.agent ?? true), privateKey },
             nodes,
-            templates: px.templates ?? {},
-            snippetDatastore: px.snippetDatastore ?? "local",
-            imageDatastore: px.imageDatastore ?? "local",
+            templates: px.templates,
+            snippetDatastore: px.snippetDatastore,
+            imageDatastore: px.imageDatastore,
         },
         networks,
         clusters,
         standaloneVms: v.standaloneVms,
         protectVms: v.protectVms,
         vmsDir: v.vmsDir,
-        cloudImage: v.cloudImage?.url ? v.cloudImage : { ...versions.ubuntuCloudImage },
+        cloudImage: v.cloudImage.url && v.cloudImage.fileName ? { ...v.cloudImage, url: v.cloudImage.url, fileName: v.cloudImage.fileName } : { ...versions.ubuntuCloudImage },
         vault:
-            v.vault?.address || v.vault?.fromStack
+            v.vault.address || v.vault.fromStack
                 ? {
                       address: v.vault.address,
                       fromStack: v.vault.fromStack,
-                      mount: v.vault.mount ?? "homelab",
-                      skipTlsVerify: v.vault.skipTlsVerify ?? false,
-                      token: pulumi.secret(v.vaultToken as string),
+                      mount: v.vault.mount,
+                      skipTlsVerify: v.vault.skipTlsVerify,
+                      token: pulumi.secret(v.vaultToken),
                   }
                 : undefined,
     };

@@ -1,6 +1,6 @@
 import { ClusterConfig, clusterPath, NAMESPACE, PlatformConfig } from "./config";
 import { IssueCollector } from "../components/core/issues";
-import { cidrContains, cidrsOverlap, isReservedInSubnet, parseCidr, parseIpv4 } from "../components/core/ipmath";
+import { canonicalIpv6, cidrContains, cidrsOverlap, isReservedInSubnet, parseCidr, parseIpv4, parseIpv6 } from "../components/core/ipmath";
 import { VmDefinition } from "../components/hosts/vmDefinition";
 import { checkGuestFit, GuestImage, talosImage, ubuntuCloudImage } from "../components/hosts/hardware";
 import { bootDisk } from "../components/hosts/vmArgs";
@@ -58,6 +58,14 @@ function checkUniqueness(vms: readonly VmDefinition[], config: PlatformConfig, i
             const sameIp = firstSeen(ips, vm.ipv4.address, vm);
             if (sameIp) {
                 report("ipconfig0", `${vm.ipv4.address} is also the IP of ${sameIp.file}`);
+            }
+        }
+        // A static ip6= (dhcp and auto have no "/"), compared in one spelling: fd00::5 and fd00:0:0::5 are one address.
+        const ipv6 = vm.ipv6?.address.includes("/") ? parseIpv6(vm.ipv6.address.split("/")[0]) : undefined;
+        if (ipv6) {
+            const sameIp = firstSeen(ips, canonicalIpv6(ipv6), vm);
+            if (sameIp) {
+                report("ipconfig0", `${canonicalIpv6(ipv6)} is also the IP of ${sameIp.file}`);
             }
         }
     }

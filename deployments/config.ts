@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { check, closest, Spec } from "../components/core/spec";
+import { bool, closest, configKind, map, pattern, str, validate, z } from "../components/core/schema";
 import { IssueCollector } from "../components/core/issues";
 
 /** This program's config namespace (deployments/Pulumi.yaml `name`). */
@@ -16,32 +16,26 @@ const CRON = /^\S+( \S+){4}$/;
  */
 const RESERVED_ENV = ["PULUMI_ACCESS_TOKEN", "PULUMI_BACKEND_URL", "PULUMI_HOME"];
 
-const envMap = (description: string): Spec => ({
-    kind: "map",
-    description,
-    keyPattern: ENV_NAME,
-    keyHint: "an environment variable name like VAULT_ADDR",
-    values: { kind: "string" },
-});
+const envMap = (description: string) => map(z.string(), { pattern: ENV_NAME, hint: "an environment variable name like VAULT_ADDR" }, description);
 
 export const DEPLOYMENTS_KEYS = {
-    organization: { required: true, secret: false, spec: { kind: "string", description: "Pulumi Cloud organization that owns the platform's stacks", pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, patternHint: "an organization name" } },
-    repository: { required: true, secret: false, spec: { kind: "string", description: "GitHub repository, owner/name", pattern: /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, patternHint: "owner/name" } },
-    branch: { required: false, secret: false, default: "main", spec: { kind: "string", description: "Branch deployed on push" } },
-    stacks: { required: false, secret: false, default: ["tools", "dev", "prod"], spec: { kind: "array", description: "Platform stacks to deploy", items: { kind: "string", pattern: /^[a-z0-9-]+$/, patternHint: "a stack name" }, minItems: 1 } },
-    agentPoolName: { required: false, secret: false, default: "homelab", spec: { kind: "string", description: "Name of the self-hosted agent pool inside the homelab network" } },
-    deployCommits: { required: false, secret: false, default: true, spec: { kind: "boolean", description: "Run `pulumi up` on a push to the branch" } },
-    previewPullRequests: { required: false, secret: false, default: true, spec: { kind: "boolean", description: "Run `pulumi preview` on pull requests" } },
+    organization: { required: true, secret: false, schema: pattern("Pulumi Cloud organization that owns the platform's stacks", /^[A-Za-z0-9][A-Za-z0-9._-]*$/, "an organization name") },
+    repository: { required: true, secret: false, schema: pattern("GitHub repository, owner/name", /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, "owner/name") },
+    branch: { required: false, secret: false, default: "main", schema: str("Branch deployed on push") },
+    stacks: { required: false, secret: false, default: ["tools", "dev", "prod"], schema: z.array(z.string().regex(/^[a-z0-9-]+$/, { error: (issue) => `${JSON.stringify(issue.input)} is not a stack name` })).min(1).describe("Platform stacks to deploy") },
+    agentPoolName: { required: false, secret: false, default: "homelab", schema: str("Name of the self-hosted agent pool inside the homelab network") },
+    deployCommits: { required: false, secret: false, default: true, schema: bool("Run `pulumi up` on a push to the branch") },
+    previewPullRequests: { required: false, secret: false, default: true, schema: bool("Run `pulumi preview` on pull requests") },
     driftSchedules: {
         required: false,
         secret: false,
         default: { tools: "0 4 * * *", dev: "20 4 * * *", prod: "40 4 * * *" },
-        spec: { kind: "map", description: "Drift detection cron (UTC) per stack", values: { kind: "string", pattern: CRON, patternHint: "a five-field cron expression" } },
+        schema: map(pattern("Drift detection cron (UTC)", CRON, "a five-field cron expression"), undefined, "Drift detection cron (UTC) per stack"),
     },
-    autoRemediateDrift: { required: false, secret: false, default: false, spec: { kind: "boolean", description: "Run `pulumi up` when drift is found" } },
-    environment: { required: false, secret: false, default: {}, spec: envMap("Plain environment variables for every deployment") },
-    secretEnvironment: { required: false, secret: true, default: {}, spec: envMap("Secret environment variables for every deployment (set each with `pulumi config set --secret --path`)") },
-} as const satisfies Record<string, { required: boolean; secret: boolean; default?: unknown; spec: Spec }>;
+    autoRemediateDrift: { required: false, secret: false, default: false, schema: bool("Run `pulumi up` when drift is found") },
+    environment: { required: false, secret: false, default: {}, schema: envMap("Plain environment variables for every deployment") },
+    secretEnvironment: { required: false, secret: true, default: {}, schema: envMap("Secret environment variables for every deployment (set each with `pulumi config set --secret --path`)") },
+} as const satisfies Record<string, { required: boolean; secret: boolean; default?: unknown; schema: z.ZodType }>;
 
 export interface DeploymentsConfig {
     readonly file: string;
@@ -102,16 +96,18 @@ export function readDeploymentsConfig(issues: IssueCollector, repoDir: string): 
             continue;
         }
         let value: unknown = raw;
-        if (declared.spec.kind !== "string") {
+        const kind = configKind(declared.schema);
+        if (kind !== "string") {
             try {
                 value = JSON.parse(raw);
             } catch {
-                report(fullKey, `must be ${declared.spec.kind === "boolean" ? "true or false" : `a ${declared.spec.kind === "array" ? "list" : "mapping"}`}`);
+                report(fullKey, `must be ${kind === "boolean" ? "true or false" : `a ${kind === "array" ? "list" : "mapping"}`}`);
                 continue;
             }
         }
-        if (check(declared.spec, value, fullKey, report)) {
-            values[key] = value;
+        const parsed = validate(declared.schema, value, fullKey, report);
+        if (parsed !== undefined) {
+            values[key] = parsed;
             valid.add(key);
         }
     }

@@ -56,7 +56,7 @@ const cases: Case[] = [
     {
         title: "a VIP that is not an IPv4 address",
         clusters: [talos({ vip: "192.168.1.300" })],
-        expected: ["Pulumi.test.yaml: homelab:clusters[0].vip: 192.168.1.300 is not an IPv4 address"],
+        expected: ['Pulumi.test.yaml: homelab:clusters[0].vip: "192.168.1.300" is not an IPv4 address'],
     },
     {
         title: "two clusters sharing one VIP",

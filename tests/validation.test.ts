@@ -108,6 +108,19 @@ const cases: Case[] = [
         expected: ["vms/vm-b.yaml: ipconfig0: 192.168.1.50 is also the IP of vms/vm-a.yaml"],
     },
     {
+        title: "duplicate IPv6 addresses, however they are spelt",
+        files: {
+            "vm-a.yaml": vmYaml(A, { ipconfig0: '"ip=192.168.1.50/24,gw=192.168.1.1,ip6=fd00::50/64"' }),
+            "vm-b.yaml": vmYaml(B, { ipconfig0: '"ip=192.168.1.51/24,gw=192.168.1.1,ip6=fd00:0:0:0::50/64"' }),
+        },
+        expected: ["vms/vm-b.yaml: ipconfig0: fd00::50 is also the IP of vms/vm-a.yaml"],
+    },
+    {
+        title: "an IPv4 gateway given for IPv6",
+        files: { ...baseFiles(), "vm-b.yaml": vmYaml(B, { ipconfig0: '"ip=192.168.1.51/24,ip6=fd00::51/64,gw6=192.168.1.1"' }) },
+        expected: ["vms/vm-b.yaml: ipconfig0: gw6=192.168.1.1 is not an IPv6 address"],
+    },
+    {
         title: "an IP outside its subnet",
         files: { ...baseFiles(), "vm-b.yaml": vmYaml(B, { ipconfig0: '"ip=192.168.2.12/24,gw=192.168.1.1"' }) },
         expected: ["vms/vm-b.yaml: ipconfig0: 192.168.2.12 is not inside 192.168.1.0/24"],
@@ -207,6 +220,16 @@ const cases: Case[] = [
         title: "mistyped structured config",
         config: { ...clusterConfig(), proxmox: { ...(baseConfig().proxmox as object), nodes: { node01: { address: "192.168.1.5", cores: "8", memoryMiB: 16384 } } } },
         expected: ['Pulumi.test.yaml: homelab:proxmox.nodes.node01.cores: must be an integer, got string "8"'],
+    },
+    {
+        title: "a gateway shaped like an IPv4 address that is not one",
+        config: { ...baseConfig(), standaloneVms: [A, B], networks: { vmbr0: { cidr: "192.168.1.0/24", gateway: "192.168.1.300" } } },
+        expected: ['Pulumi.test.yaml: homelab:networks.vmbr0.gateway: "192.168.1.300" is not an IPv4 address'],
+    },
+    {
+        title: "a pod CIDR shaped like one that is not",
+        config: clusterConfig({ podCidr: "10.300.0.0/16" }),
+        expected: ['Pulumi.test.yaml: homelab:clusters[0].podCidr: "10.300.0.0/16" is not a CIDR'],
     },
     {
         title: "overlapping pod and service CIDRs",

@@ -2,8 +2,19 @@ import { createHash } from "crypto";
 
 /**
  * SHA-512 crypt (`$6$`), the format cloud-init's `hashed_passwd` and /etc/shadow expect,
- * per Ulrich Drepper's "Unix crypt using SHA-256 and SHA-512" specification.
+ * per Ulrich Drepper's "Unix crypt using SHA-256 and SHA-512" specification
+ * (https://www.akkadia.org/drepper/SHA-crypt.txt).
  * Node has no built-in for it; `openssl passwd -6` is the reference it is tested against.
+ *
+ * Written here rather than taken from npm because none of the packages that implement it
+ * passes that cross-check (shaCrypt.test.ts holds the failing cases):
+ * - unixcrypt (1.2.0 to 3.0.4, the maintained one): a password whose UTF-8 length is a multiple
+ *   of 64 bytes (`openssl rand -hex 32` makes one) hashes wrongly, so that password never logs in:
+ *   steps 9/10 and 16 loop while `offset + 64 < length` and add nothing for a whole last block.
+ *   Its 2.x/3.x releases are also ES modules only, which Jest's CommonJS runtime cannot load.
+ * - sha512crypt-node 1.0.2 and sha512-crypt-ts 0.1.27 (their latest): any non-ASCII password
+ *   hashes wrongly (lengths counted in characters, not bytes); the former ships mocha as a runtime
+ *   dependency, the latter refuses salts shorter than 8 characters, which crypt(3) accepts.
  */
 
 const ALPHABET = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

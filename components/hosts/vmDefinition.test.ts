@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
 import { parseIpConfig, parseVmFile, VmDefinition } from "./vmDefinition";
@@ -114,6 +115,45 @@ describe("ipconfig0", () => {
         expect(parse("ip=10.0.0.5/24,ip=10.0.0.6/24").problems).toEqual(["ipconfig0: ip= is given twice"]);
         expect(parse("ip=dhcp,gw=10.0.0.1").problems).toEqual(["ipconfig0: gw= has no meaning with ip=dhcp"]);
         expect(parse("ip6=slaac").problems).toEqual(["ipconfig0: ip6=slaac is not dhcp, auto or an IPv6 address with a prefix"]);
+    });
+
+    it("understands ip6= and gw6= as Proxmox does: a CIDR, dhcp or auto, and a gateway for a static address only", () => {
+        expect(parse("ip=dhcp,ip6=dhcp").result).toEqual({ ipv4: { kind: "dhcp" }, ipv6: { address: "dhcp", gateway: undefined } });
+        expect(parse("ip6=2001:db8:0:1::12/64,gw6=fe80::1").result).toEqual({ ipv4: undefined, ipv6: { address: "2001:db8:0:1::12/64", gateway: "fe80::1" } });
+        expect(parse("ip6=fd00::5").problems).toEqual(["ipconfig0: ip6=fd00::5 is not dhcp, auto or an IPv6 address with a prefix"]);
+        expect(parse("ip6=fd00::5/129").problems).toEqual(["ipconfig0: ip6=fd00::5/129 is not dhcp, auto or an IPv6 address with a prefix"]);
+        expect(parse("ip6=fd00:::5/64").problems).toEqual(["ipconfig0: ip6=fd00:::5/64 is not dhcp, auto or an IPv6 address with a prefix"]);
+        expect(parse("ip6=192.168.1.12/24").problems).toEqual(["ipconfig0: ip6=192.168.1.12/24 is not dhcp, auto or an IPv6 address with a prefix"]);
+        expect(parse("ip6=fd00::5/64,gw6=192.168.1.1").problems).toEqual(["ipconfig0: gw6=192.168.1.1 is not an IPv6 address"]);
+        expect(parse("ip6=auto,gw6=fd00::1").problems).toEqual(["ipconfig0: gw6= has no meaning with ip6=auto"]);
+        expect(parse("ip=dhcp,gw6=fd00::1").problems).toEqual(["ipconfig0: gw6= needs ip6="]);
+        expect(parse("ip6=dhcp,ip6=auto").problems).toEqual(["ipconfig0: ip6= is given twice"]);
+    });
+
+    it("reports both families' problems together", () => {
+        expect(parse("ip=10.0.0.5,ip6=fd00::5").problems).toEqual([
+            "ipconfig0: ip=10.0.0.5 is not an IPv4 address with a prefix (like 192.168.1.12/24) or dhcp",
+            "ipconfig0: ip6=fd00::5 is not dhcp, auto or an IPv6 address with a prefix",
+        ]);
+    });
+
+    it("keeps any IPv4 and IPv6 address with a prefix, as written (property)", () => {
+        fc.assert(
+            fc.property(fc.ipV4(), fc.integer({ min: 0, max: 32 }), fc.ipV6(), fc.integer({ min: 0, max: 128 }), fc.ipV6(), (v4, p4, v6, p6, gw6) => {
+                const { result, problems } = parse(`ip=${v4}/${p4},ip6=${v6}/${p6},gw6=${gw6}`);
+                expect(problems).toEqual([]);
+                expect(result).toEqual({ ipv4: { kind: "static", address: v4, prefix: p4, gateway: undefined }, ipv6: { address: `${v6}/${p6}`, gateway: gw6 } });
+            }),
+        );
+    });
+
+    it("rejects an ip6= that is not a CIDR, naming it (property)", () => {
+        const notCidr = fc.string().filter((t) => !t.includes(",") && !t.includes("/") && t !== "dhcp" && t !== "auto");
+        fc.assert(
+            fc.property(notCidr, (text) => {
+                expect(parse(`ip6=${text}`).problems).toEqual([`ipconfig0: ip6=${text} is not dhcp, auto or an IPv6 address with a prefix`]);
+            }),
+        );
     });
 });
 

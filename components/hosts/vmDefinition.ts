@@ -1,11 +1,14 @@
 import * as yaml from "js-yaml";
-import { check, Field, joinPath, Report, Spec } from "../core/spec";
-import { parseCidr, parseIpv4 } from "../core/ipmath";
+import { bool, ignored, int, joinPath, map, object, oneOf, pattern, Report, str, validate, z } from "../core/schema";
+import { parseCidr, parseIpv4, parseIpv6, parseIpv6Cidr } from "../core/ipmath";
 import { Bus, busDescription, checkVmHardware, DeclaredDrive, Device, slotHint, slotPattern } from "./hardware";
 
 /**
  * The VM file format of the OpenTofu + Ansible homelab this platform replaces
  * (Telmate-style fields, one file per VM under `vms/`). Files in that format load unchanged.
+ *
+ * `.default()` is a default the program applies (the parsed value carries it); `.meta({ default })`
+ * only documents Proxmox's own default in the JSON Schema, and the program leaves the field unset.
  */
 
 const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -13,147 +16,112 @@ const SIZE = /^[1-9]\d*[GT]$/;
 const MAC = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/;
 const STORAGE = /^[A-Za-z][A-Za-z0-9\-_.]*$/;
 
-const str = (description: string, extra: Partial<Extract<Spec, { kind: "string" }>> = {}): Spec => ({ kind: "string", description, ...extra });
-const int = (description: string, minimum?: number, maximum?: number): Spec => ({ kind: "integer", description, minimum, maximum });
-const bool = (description: string): Spec => ({ kind: "boolean", description });
-const ignored = (description: string): Field => ({ spec: { kind: "ignored", description } });
+const storage = () => pattern("Proxmox datastore id", STORAGE, "a datastore id like local-lvm");
+const size = () => pattern("Disk size in GiB or TiB", SIZE, "a size in G or T, like 30G");
+const FORMATS = ["raw", "qcow2", "vmdk"] as const;
 
-const storage = str("Proxmox datastore id", { pattern: STORAGE, patternHint: "a datastore id like local-lvm" });
-const size = str("Disk size in GiB or TiB", { pattern: SIZE, patternHint: "a size in G or T, like 30G" });
-
-const diskSpec: Spec = {
-    kind: "object",
-    description: "A virtual disk created on a datastore",
-    fields: {
-        storage: { spec: storage, required: true },
-        size: { spec: size, required: true },
-        format: { spec: str("Disk image format", { enum: ["raw", "qcow2", "vmdk"] }), default: "raw" },
-        cache: { spec: str("Cache mode", { enum: ["none", "directsync", "writethrough", "writeback", "unsafe"] }) },
-        discard: { spec: bool("Pass discard/trim to the datastore") },
-        iothread: { spec: bool("Dedicated I/O thread (needs virtio-scsi-single)") },
-        emulatessd: { spec: bool("Present the disk as an SSD") },
-        backup: { spec: bool("Include in vzdump backups"), default: true },
-        replicate: { spec: bool("Include in storage replication"), default: true },
+const diskSchema = object(
+    {
+        storage: storage(),
+        size: size(),
+        format: oneOf("Disk image format", FORMATS).default("raw"),
+        cache: oneOf("Cache mode", ["none", "directsync", "writethrough", "writeback", "unsafe"]).optional(),
+        discard: bool("Pass discard/trim to the datastore").optional(),
+        iothread: bool("Dedicated I/O thread (needs virtio-scsi-single)").optional(),
+        emulatessd: bool("Present the disk as an SSD").optional(),
+        backup: bool("Include in vzdump backups").optional().meta({ default: true }),
+        replicate: bool("Include in storage replication").optional().meta({ default: true }),
     },
-};
+    "A virtual disk created on a datastore",
+);
 
-const passthroughSpec: Spec = {
-    kind: "object",
-    description: "A host block device passed through to the VM (root@pam only)",
-    fields: {
-        file: { spec: str("Host device path, preferably /dev/disk/by-id/...", { pattern: /^\/dev\//, patternHint: "a host device path under /dev/" }), required: true },
-        replicate: { spec: bool("Include in storage replication") },
-        backup: { spec: bool("Include in vzdump backups") },
+const passthroughSchema = object(
+    {
+        file: pattern("Host device path, preferably /dev/disk/by-id/...", /^\/dev\//, "a host device path under /dev/"),
+        replicate: bool("Include in storage replication").optional(),
+        backup: bool("Include in vzdump backups").optional(),
     },
-};
+    "A host block device passed through to the VM (root@pam only)",
+);
 
-const slotSpec: Spec = {
-    kind: "object",
-    description: "What sits in this slot: exactly one of disk, passthrough, cloudinit or cdrom",
-    fields: {
-        disk: { spec: diskSpec },
-        passthrough: { spec: passthroughSpec },
-        cloudinit: { spec: { kind: "object", description: "The cloud-init drive", fields: { storage: { spec: storage, required: true } } } },
-        cdrom: { spec: { kind: "object", description: "A CD-ROM drive", fields: { iso: { spec: str("ISO file id, like local:iso/debian.iso") } } } },
+const slotSchema = object(
+    {
+        disk: diskSchema.optional(),
+        passthrough: passthroughSchema.optional(),
+        cloudinit: object({ storage: storage() }, "The cloud-init drive").optional(),
+        cdrom: object({ iso: str("ISO file id, like local:iso/debian.iso").optional() }, "A CD-ROM drive").optional(),
     },
-};
+    "What sits in this slot: exactly one of disk, passthrough, cloudinit or cdrom",
+);
 
 // Each bus's own slots (hardware.ts has the limits and their sources), so editors flag ide4 too.
-const bus = (name: Bus): Field => ({
-    spec: {
-        kind: "map",
-        description: busDescription(name),
-        keyPattern: slotPattern(name),
-        keyHint: slotHint(name),
-        values: slotSpec,
-    },
-});
+const bus = (name: Bus) => map(slotSchema, { pattern: slotPattern(name), hint: slotHint(name) }, busDescription(name)).optional();
 
-const legacyDiskSpec: Spec = {
-    kind: "object",
-    description: "Older flat disk list; nested_disks wins when both are present, and they must agree",
-    fields: {
-        slot: { spec: str("Slot", { pattern: /^(scsi|virtio|sata|ide)\d+$/, patternHint: "a slot like scsi0" }), required: true },
-        type: { spec: str("Kind of drive", { enum: ["disk", "cdrom", "passthrough"] }), required: true },
-        size: { spec: size },
-        storage: { spec: storage },
-        format: { spec: str("Disk image format", { enum: ["raw", "qcow2", "vmdk"] }) },
-        cloudinit: { spec: bool("This cdrom is the cloud-init drive") },
-        iso: { spec: str("ISO file id") },
-        file: { spec: str("Host device path") },
-        replicate: { spec: bool("Include in storage replication") },
+const legacyDiskSchema = object(
+    {
+        slot: pattern("Slot", /^(scsi|virtio|sata|ide)\d+$/, "a slot like scsi0"),
+        type: oneOf("Kind of drive", ["disk", "cdrom", "passthrough"]),
+        size: size().optional(),
+        storage: storage().optional(),
+        format: oneOf("Disk image format", FORMATS).optional(),
+        cloudinit: bool("This cdrom is the cloud-init drive").optional(),
+        iso: str("ISO file id").optional(),
+        file: str("Host device path").optional(),
+        replicate: bool("Include in storage replication").optional(),
     },
-};
+    "Older flat disk list; nested_disks wins when both are present, and they must agree",
+);
 
-export const VM_FILE_SPEC: Spec = {
-    kind: "object",
-    description: "One Proxmox VM, in the format of the OpenTofu + Ansible homelab this platform replaces",
-    fields: {
-        name: { spec: str("VM name, a DNS label", { pattern: NAME, patternHint: "a DNS label (lowercase letters, digits, '-')" }), required: true },
-        target_node: { spec: str("Proxmox node that runs the VM"), required: true },
-        vmid: { spec: int("Fixed VM id; Proxmox picks the next free id when absent", 100, 999999999) },
-        cores: { spec: int("Cores per socket", 1, 512), default: 1 },
-        sockets: { spec: int("CPU sockets", 1, 8), default: 1 },
-        memory: { spec: int("Memory in MiB", 16), default: 1024 },
-        cpu_type: { spec: str("QEMU CPU type, like host or x86-64-v2-AES"), default: "host" },
-        onboot: { spec: bool("Start the VM when the node boots"), default: true },
-        vm_state: { spec: str("Desired power state", { enum: ["running", "stopped"] }), default: "running" },
-        clone: { spec: { kind: "nullable", inner: str("Template name to clone; mapped to a VM id in stack config (homelab:proxmox.templates). Null imports the stack's cloud image instead.") }, default: null },
-        full_clone: { spec: bool("Full clone instead of a linked clone"), default: false },
-        boot: { spec: str("Boot order", { pattern: /^order=[a-z]+\d+(;[a-z]+\d+)*$/, patternHint: "a boot order like order=scsi0;net0" }) },
-        scsihw: { spec: str("SCSI controller", { enum: ["lsi", "lsi53c810", "virtio-scsi-pci", "virtio-scsi-single", "megasas", "pvscsi"] }), default: "virtio-scsi-single" },
-        agent: { spec: int("QEMU guest agent: 1 enables it (the program installs it), 0 disables it and never waits for an IP", 0, 1), default: 0 },
-        ciuser: { spec: str("cloud-init user", { pattern: /^[a-z_][a-z0-9_-]{0,31}$/, patternHint: "a Linux user name" }) },
-        cipassword: { spec: str("cloud-init password; kept as a Pulumi secret. Prefer SSH keys.") },
-        sshkeys: { spec: str("SSH public keys, one per line") },
-        nameserver: { spec: str("DNS servers, space separated; defaults to the network's DNS servers") },
-        ipconfig0: { spec: str("Proxmox ipconfig: ip=<cidr|dhcp>,gw=<ip>,ip6=<cidr|dhcp|auto>,gw6=<ip>") },
-        nested_disks: {
-            spec: {
-                kind: "object",
-                description: "Disks by bus and slot",
-                fields: { scsi: bus("scsi"), virtio: bus("virtio"), sata: bus("sata"), ide: bus("ide") },
+export const VM_FILE_SCHEMA = object(
+    {
+        name: pattern("VM name, a DNS label", NAME, "a DNS label (lowercase letters, digits, '-')"),
+        target_node: str("Proxmox node that runs the VM"),
+        vmid: int("Fixed VM id; Proxmox picks the next free id when absent", 100, 999999999).optional(),
+        cores: int("Cores per socket", 1, 512).default(1),
+        sockets: int("CPU sockets", 1, 8).default(1),
+        memory: int("Memory in MiB", 16).default(1024),
+        cpu_type: str("QEMU CPU type, like host or x86-64-v2-AES").default("host"),
+        onboot: bool("Start the VM when the node boots").default(true),
+        vm_state: oneOf("Desired power state", ["running", "stopped"]).default("running"),
+        clone: z
+            .string()
+            .nullable()
+            .describe("Template name to clone; mapped to a VM id in stack config (homelab:proxmox.templates). Null imports the stack's cloud image instead.")
+            .default(null),
+        full_clone: bool("Full clone instead of a linked clone").default(false),
+        boot: pattern("Boot order", /^order=[a-z]+\d+(;[a-z]+\d+)*$/, "a boot order like order=scsi0;net0").optional(),
+        scsihw: oneOf("SCSI controller", ["lsi", "lsi53c810", "virtio-scsi-pci", "virtio-scsi-single", "megasas", "pvscsi"]).default("virtio-scsi-single"),
+        agent: int("QEMU guest agent: 1 enables it (the program installs it), 0 disables it and never waits for an IP", 0, 1).default(0),
+        ciuser: pattern("cloud-init user", /^[a-z_][a-z0-9_-]{0,31}$/, "a Linux user name").optional(),
+        cipassword: str("cloud-init password; kept as a Pulumi secret. Prefer SSH keys.").optional(),
+        sshkeys: str("SSH public keys, one per line").optional(),
+        nameserver: str("DNS servers, space separated; defaults to the network's DNS servers").optional(),
+        ipconfig0: str("Proxmox ipconfig: ip=<cidr|dhcp>,gw=<ip>,ip6=<cidr|dhcp|auto>,gw6=<ip>").optional(),
+        nested_disks: object({ scsi: bus("scsi"), virtio: bus("virtio"), sata: bus("sata"), ide: bus("ide") }, "Disks by bus and slot").optional(),
+        disks: z.array(legacyDiskSchema).describe("Older flat disk list").optional(),
+        network: object(
+            {
+                bridge: str("Linux bridge on the node, like vmbr0"),
+                model: oneOf("NIC model", ["virtio", "e1000", "e1000e", "rtl8139", "vmxnet3"]).default("virtio"),
+                firewall: bool("Proxmox firewall on this NIC").default(true),
+                macaddr: pattern("Fixed MAC address", MAC, "a MAC address like BC:24:11:00:00:01").optional(),
+                tag: int("VLAN tag", 1, 4094).optional(),
             },
-        },
-        disks: { spec: { kind: "array", description: "Older flat disk list", items: legacyDiskSpec } },
-        network: {
-            spec: {
-                kind: "object",
-                description: "The first network device (net0)",
-                fields: {
-                    bridge: { spec: str("Linux bridge on the node, like vmbr0"), required: true },
-                    model: { spec: str("NIC model", { enum: ["virtio", "e1000", "e1000e", "rtl8139", "vmxnet3"] }), default: "virtio" },
-                    firewall: { spec: bool("Proxmox firewall on this NIC"), default: true },
-                    macaddr: { spec: str("Fixed MAC address", { pattern: MAC, patternHint: "a MAC address like BC:24:11:00:00:01" }) },
-                    tag: { spec: int("VLAN tag", 1, 4094) },
-                },
-            },
-            required: true,
-        },
-        serial: { spec: bool("Add a serial console (serial0: socket)"), default: false },
+            "The first network device (net0)",
+        ),
+        serial: bool("Add a serial console (serial0: socket)").default(false),
         define_connection_info: ignored("Telmate-only; accepted and ignored"),
         skip_ipv6: ignored("Telmate-only; accepted and ignored"),
         automatic_reboot: ignored("Telmate-only; accepted and ignored"),
         template: ignored("Telmate-only; accepted and ignored"),
     },
-};
+    "One Proxmox VM, in the format of the OpenTofu + Ansible homelab this platform replaces",
+);
 
-/** The raw shape of a file that passed VM_FILE_SPEC. */
-interface RawSlot {
-    disk?: { storage: string; size: string; format?: string; cache?: string; discard?: boolean; iothread?: boolean; emulatessd?: boolean; backup?: boolean; replicate?: boolean };
-    passthrough?: { file: string; replicate?: boolean; backup?: boolean };
-    cloudinit?: { storage: string };
-    cdrom?: { iso?: string };
-}
-interface RawLegacyDisk { slot: string; type: string; size?: string; storage?: string; format?: string; cloudinit?: boolean; iso?: string; file?: string }
-interface RawVm {
-    name: string; target_node: string; vmid?: number; cores?: number; sockets?: number; memory?: number; cpu_type?: string;
-    onboot?: boolean; vm_state?: string; clone?: string | null; full_clone?: boolean; boot?: string; scsihw?: string; agent?: number;
-    ciuser?: string; cipassword?: string; sshkeys?: string; nameserver?: string; ipconfig0?: string;
-    nested_disks?: Record<string, Record<string, RawSlot>>; disks?: RawLegacyDisk[];
-    network: { bridge: string; model?: string; firewall?: boolean; macaddr?: string; tag?: number };
-    serial?: boolean;
-}
+/** A file that passed VM_FILE_SCHEMA, its defaults applied. */
+type RawVm = z.output<typeof VM_FILE_SCHEMA>;
+type RawSlot = z.output<typeof slotSchema>;
+type RawLegacyDisk = z.output<typeof legacyDiskSchema>;
 
 export interface VmDisk {
     readonly interface: string;
@@ -262,10 +230,29 @@ export function parseIpConfig(text: string, path: string, report: Report): { ipv
         report(path, "gw= needs ip=");
         ok = false;
     }
+    // Proxmox's ip6= is a CIDR, dhcp (DHCPv6) or auto (SLAAC); gw6= applies to a static address only
+    // (https://pve.proxmox.com/pve-docs/qm.1.html, ipconfig[n]). The text is kept as written: it is what Proxmox gets.
+    let ipv6: { address: string; gateway?: string } | undefined;
     const ip6 = parts.get("ip6");
-    const ipv6 = ip6 === undefined ? undefined : { address: ip6, gateway: parts.get("gw6") };
-    if (ip6 !== undefined && ip6 !== "dhcp" && ip6 !== "auto" && !/^[0-9a-fA-F:]+\/\d{1,3}$/.test(ip6)) {
-        report(path, `ip6=${ip6} is not dhcp, auto or an IPv6 address with a prefix`);
+    const gw6 = parts.get("gw6");
+    if (ip6 === "dhcp" || ip6 === "auto") {
+        ipv6 = { address: ip6, gateway: undefined };
+        if (gw6 !== undefined) {
+            report(path, `gw6= has no meaning with ip6=${ip6}`);
+            ok = false;
+        }
+    } else if (ip6 !== undefined) {
+        if (parseIpv6Cidr(ip6, false) === undefined) {
+            report(path, `ip6=${ip6} is not dhcp, auto or an IPv6 address with a prefix`);
+            ok = false;
+        } else if (gw6 !== undefined && parseIpv6(gw6) === undefined) {
+            report(path, `gw6=${gw6} is not an IPv6 address`);
+            ok = false;
+        } else {
+            ipv6 = { address: ip6, gateway: gw6 };
+        }
+    } else if (gw6 !== undefined) {
+        report(path, "gw6= needs ip6=");
         ok = false;
     }
     return ok ? { ipv4, ipv6 } : undefined;
@@ -307,7 +294,7 @@ function collectDisks(entries: readonly SlotEntry[], report: Report) {
         if (content.disk) {
             const d = content.disk;
             disks.push({
-                interface: slot, fieldPath: bus === undefined ? path : joinPath(path, "disk"), datastoreId: d.storage, sizeGb: sizeInGb(d.size), fileFormat: d.format ?? "raw",
+                interface: slot, fieldPath: bus === undefined ? path : joinPath(path, "disk"), datastoreId: d.storage, sizeGb: sizeInGb(d.size), fileFormat: d.format,
                 cache: d.cache, discard: d.discard, iothread: d.iothread, ssd: d.emulatessd, backup: d.backup, replicate: d.replicate,
             });
         } else if (content.passthrough) {
@@ -336,7 +323,7 @@ function disksFromLegacyList(list: readonly RawLegacyDisk[], report: Report): Sl
                 report(path, "a disk needs storage and size");
                 return;
             }
-            slot.disk = { storage: d.storage, size: d.size, format: d.format };
+            slot.disk = { storage: d.storage, size: d.size, format: d.format ?? "raw" };
         } else if (d.type === "passthrough") {
             if (!d.file) {
                 report(path, "a passthrough needs file");
@@ -414,15 +401,15 @@ function normalise(file: string, raw: RawVm, outer: Report): VmDefinition | unde
         name: raw.name,
         targetNode: raw.target_node,
         vmId: raw.vmid,
-        cores: raw.cores ?? 1,
-        sockets: raw.sockets ?? 1,
-        memoryMiB: raw.memory ?? 1024,
-        cpuType: raw.cpu_type ?? "host",
-        onBoot: raw.onboot ?? true,
-        started: (raw.vm_state ?? "running") === "running",
-        clone: raw.clone ? { template: raw.clone, full: raw.full_clone ?? false } : undefined,
+        cores: raw.cores,
+        sockets: raw.sockets,
+        memoryMiB: raw.memory,
+        cpuType: raw.cpu_type,
+        onBoot: raw.onboot,
+        started: raw.vm_state === "running",
+        clone: raw.clone ? { template: raw.clone, full: raw.full_clone } : undefined,
         bootOrder,
-        scsiHardware: raw.scsihw ?? "virtio-scsi-single",
+        scsiHardware: raw.scsihw,
         agent: raw.agent === 1,
         user: raw.ciuser
             ? { name: raw.ciuser, password: raw.cipassword, sshKeys: (raw.sshkeys ?? "").split("\n").map((k) => k.trim()).filter((k) => k.length > 0) }
@@ -436,12 +423,12 @@ function normalise(file: string, raw: RawVm, outer: Report): VmDefinition | unde
         cloudInitDrive,
         network: {
             bridge: raw.network.bridge,
-            model: raw.network.model ?? "virtio",
-            firewall: raw.network.firewall ?? true,
+            model: raw.network.model,
+            firewall: raw.network.firewall,
             macAddress: raw.network.macaddr?.toUpperCase(),
             vlanId: raw.network.tag,
         },
-        serial: raw.serial ?? false,
+        serial: raw.serial,
     };
 }
 
@@ -472,8 +459,6 @@ export function parseVmFile(file: string, text: string, report: Report): ParsedV
     }
     const declared = (doc as { name?: unknown } | null)?.name;
     const name = typeof declared === "string" ? declared : fallbackName;
-    if (!check(VM_FILE_SPEC, doc, "", report)) {
-        return { name };
-    }
-    return { vm: normalise(file, doc as RawVm, report), name };
+    const raw = validate(VM_FILE_SCHEMA, doc, "", report);
+    return { vm: raw === undefined ? undefined : normalise(file, raw, report), name };
 }

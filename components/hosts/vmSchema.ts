@@ -1,12 +1,14 @@
-import { toJsonSchema } from "../core/spec";
-import { VM_FILE_SPEC } from "./vmDefinition";
+import { z } from "../core/schema";
+import { VM_FILE_SCHEMA } from "./vmDefinition";
 
-/** The JSON Schema of `vms/*.yaml`, generated from the same spec the loader validates with. */
+/** The JSON Schema of `vms/*.yaml`, generated from the same zod schema the loader validates with. */
 export function vmJsonSchema(): Record<string, unknown> {
+    // io "input": what a file may say, so fields with a default stay optional and show their default.
+    const { $schema, ...schema } = z.toJSONSchema(VM_FILE_SCHEMA, { target: "draft-2020-12", io: "input" });
     return {
-        $schema: "https://json-schema.org/draft/2020-12/schema",
+        $schema,
         $id: "https://homelab.invalid/schemas/vm.schema.json",
         title: "Proxmox VM definition (vms/*.yaml)",
-        ...toJsonSchema(VM_FILE_SPEC),
+        ...schema,
     };
 }
