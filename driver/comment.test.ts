@@ -1,0 +1,210 @@
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { COMMENT_LIMIT, changedResources, commentMarker, diagnostics, renderComment, stripAnsi } from "./comment";
+import { DEV_PREVIEW_CHANGES, DEV_PREVIEW_EVENTS, PROD_FAILED_PREVIEW_EVENTS } from "./fixtures/events";
+import type { StackRun } from "./orchestrator";
+
+const run = (stack: string, extra: Partial<StackRun>): StackRun => ({ stack, operation: "preview", result: "succeeded", changes: {}, durationMs: 1000, events: [], attempts: 1, ...extra });
+
+describe("PR comment", () => {
+    it("renders recorded previews: totals, changed resources, diagnostics, one <details> per stack", () => {
+        const md = renderComment(
+            [
+                run("tools", { changes: { same: 57 } }),
+                run("dev", { changes: DEV_PREVIEW_CHANGES, events: DEV_PREVIEW_EVENTS }),
+                run("prod", { result: "failed", events: PROD_FAILED_PREVIEW_EVENTS, message: "preview failed" }),
+            ],
+            { project: "homelab" },
+        );
+        expect(md).toBe(`<!-- platform-preview:homelab -->
+## Pulumi preview: \`homelab\`
+
+| stack | result | create | update | delete | replace | unchanged |
+|---|---|---:|---:|---:|---:|---:|
+| tools | succeeded | 0 | 0 | 0 | 0 | 57 |
+| dev | succeeded | 3 | 1 | 0 | 1 | 38 |
+| prod | failed | 0 | 0 | 0 | 0 | 0 |
+
+<!-- platform-preview:homelab/tools -->
+### \`tools\`: no changes, 57 unchanged
+
+<details>
+<summary>0 changed resources</summary>
+
+No resource changes.
+
+</details>
+
+<!-- platform-preview:homelab/dev -->
+### \`dev\`: 3 to create, 1 to update, 1 to replace, 38 unchanged
+
+<details>
+<summary>5 changed resources, 1 warning</summary>
+
+| change | name | type |
+|---|---|---|
+| create | \`k8s-dev-worker-2\` | \`homelab:hosts:ProxmoxVm\` |
+| create | \`k8s-dev-worker-2-user-data\` | \`proxmoxve:index/fileLegacy:FileLegacy\` |
+| create | \`k8s-dev-worker-2-vm\` | \`proxmoxve:index/vmLegacy:VmLegacy\` |
+| replace | \`k8s-dev-user-data\` | \`proxmoxve:index/fileLegacy:FileLegacy\` |
+| update | \`k8s-dev-vm\` | \`proxmoxve:index/vmLegacy:VmLegacy\` |
+
+**Diagnostics**
+
+- warning:
+  \`\`\`text
+  vms/k8s-dev-worker-2.yaml: cipassword: a password in a VM file is committed in plaintext; it is kept secret in state, but prefer SSH keys (sshkeys) and remove it
+  \`\`\`
+
+</details>
+
+<!-- platform-preview:homelab/prod -->
+### \`prod\`: failed
+
+<details>
+<summary>0 changed resources, 1 error</summary>
+
+**Diagnostics**
+
+- error:
+  \`\`\`text
+  Running program '/work/homelab' failed with an unhandled exception:
+  invalid platform definition: 1 problem found, nothing was created:
+    - Pulumi.prod.yaml: homelab:clusters[0].loadBalancer: VM "haproxy-2" is not defined in vms/
+  \`\`\`
+
+</details>
+`);
+        expect(md).not.toMatch(/\x1b/);
+        expect(md.match(/<details>/g)).toHaveLength(3);
+    });
+
+    it("shows the CLI's message for a failure without error diagnostics, and why a stack was skipped", () => {
+        const md = renderComment(
+            [
+                run("tools", { result: "failed", message: "\x1b[31mthe stack is currently locked by 1 lock(s)\x1b[0m", attempts: 4 }),
+                run("dev", { result: "skipped", message: "skipped: tools failed", attempts: 0 }),
+            ],
+            { project: "homelab" },
+        );
+        expect(md.split("<!-- platform-preview:homelab/tools -->")[1]).toBe(`
+### \`tools\`: failed
+
+<details>
+<summary>0 changed resources</summary>
+
+**Error**
+
+\`\`\`text
+the stack is currently locked by 1 lock(s)
+\`\`\`
+
+</details>
+
+<!-- platform-preview:homelab/dev -->
+### \`dev\`: skipped
+
+<details>
+<summary>0 changed resources</summary>
+
+**Error**
+
+\`\`\`text
+skipped: tools failed
+\`\`\`
+
+</details>
+`);
+    });
+
+    it("lists changed resources once: no same steps, reads, replacement halves or the Stack root", () => {
+        expect(changedResources(DEV_PREVIEW_EVENTS).map((r) => `${r.op} ${r.name}`)).toEqual([
+            "create k8s-dev-worker-2",
+            "create k8s-dev-worker-2-user-data",
+            "create k8s-dev-worker-2-vm",
+            "replace k8s-dev-user-data",
+            "update k8s-dev-vm",
+        ]);
+        const deleteRoot: EngineEvent = {
+            sequence: 1,
+            timestamp: 1,
+            resourcePreEvent: { metadata: { op: "delete", urn: "urn:pulumi:dev::homelab::pulumi:pulumi:Stack::homelab-dev", type: "pulumi:pulumi:Stack", provider: "" } },
+        };
+        expect(changedResources([deleteRoot])).toEqual([]);
+    });
+
+    it("keeps error and warning diagnostics once each, names the resource, drops info", () => {
+        const events: EngineEvent[] = [
+            { sequence: 1, timestamp: 1, diagnosticEvent: { message: "info only\n", color: "never", severity: "info" } },
+            { sequence: 2, timestamp: 1, diagnosticEvent: { message: "stderr chatter\n", color: "never", severity: "info#err" } },
+            {
+                sequence: 3,
+                timestamp: 1,
+                diagnosticEvent: {
+                    urn: "urn:pulumi:prod::homelab::homelab:hosts:ProxmoxVm$proxmoxve:index/vmLegacy:VmLegacy::haproxy-vm",
+                    message: "<{%fg 1%}>error creating VM: 500 can't lock file '/var/lock/qemu-server/lock-120.conf'<{%reset%}>\n",
+                    color: "raw",
+                    severity: "error",
+                },
+            },
+        ];
+        expect(diagnostics([...events, ...events])).toEqual([{ severity: "error", resource: "haproxy-vm", message: "error creating VM: 500 can't lock file '/var/lock/qemu-server/lock-120.conf'" }]);
+    });
+
+    it("lists policy violations: mandatory as errors, advisory as warnings", () => {
+        const policy = (enforcementLevel: "mandatory" | "warning", policyName: string, message: string): EngineEvent => ({
+            sequence: 1,
+            timestamp: 1,
+            policyEvent: {
+                resourceUrn: "urn:pulumi:prod::homelab::homelab:hosts:ProxmoxVm$proxmoxve:index/vmLegacy:VmLegacy::k8s-prod-cp-1-vm",
+                message,
+                color: "never",
+                policyName,
+                policyPackName: "homelab-policies",
+                policyPackVersion: "0.1.0",
+                policyPackVersionTag: "0.1.0",
+                enforcementLevel,
+            },
+        });
+        expect(diagnostics([policy("mandatory", "protected-vms-and-cas", "prod VMs must be protected"), policy("warning", "no-plaintext-secrets", "`password` is not secret")])).toEqual([
+            { severity: "error", resource: "k8s-prod-cp-1-vm", message: "policy homelab-policies/protected-vms-and-cas: prod VMs must be protected" },
+            { severity: "warning", resource: "k8s-prod-cp-1-vm", message: "policy homelab-policies/no-plaintext-secrets: `password` is not secret" },
+        ]);
+    });
+
+    it("strips ANSI colour and cursor codes and Pulumi's colour markup", () => {
+        expect(stripAnsi("\x1b[1m\x1b[38;5;2m+ \x1b[0mcreate\x1b[K \x1b]8;;https://x\x07link\x1b]8;;\x07 <{%bold%}>done<{%reset%}>")).toBe("+ create link done");
+    });
+
+    it("fences messages that contain backticks with a longer fence", () => {
+        const events: EngineEvent[] = [{ sequence: 1, timestamp: 1, diagnosticEvent: { message: "run ```pulumi cancel```", color: "never", severity: "warning" } }];
+        expect(renderComment([run("dev", { events })], { project: "p" })).toContain("- warning:\n  ````text\n  run ```pulumi cancel```\n  ````\n");
+    });
+
+    it("caps the comment at 64,000 characters, closing what it cut and saying so", () => {
+        const events: EngineEvent[] = Array.from({ length: 3000 }, (_, i) => ({
+            sequence: i,
+            timestamp: 1,
+            resourcePreEvent: {
+                metadata: { op: "create" as const, urn: `urn:pulumi:dev::homelab::proxmoxve:index/vmLegacy:VmLegacy::vm-${i}`, type: "proxmoxve:index/vmLegacy:VmLegacy", provider: "" },
+            },
+        }));
+        const warning: EngineEvent = { sequence: 9999, timestamp: 1, diagnosticEvent: { message: "x".repeat(200_000), color: "never", severity: "warning" } };
+        const md = renderComment([run("dev", { changes: { create: 3000 }, events: [...events, warning] }), run("prod", { changes: { same: 1 } })], { project: "homelab" });
+        expect(md.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+        expect(md.length).toBeGreaterThan(COMMENT_LIMIT - 200);
+        expect(md.startsWith(commentMarker("homelab"))).toBe(true);
+        expect(md.endsWith("\n:warning: This comment was trimmed to 64,000 characters; the full preview is in the job's log.\n")).toBe(true);
+        expect(md.match(/<details>/g)?.length).toBe(md.match(/<\/details>/g)?.length);
+        expect(md).not.toContain("platform-preview:homelab/prod");
+    });
+
+    it("trims inside a code block by closing the fence first", () => {
+        const long: EngineEvent = { sequence: 1, timestamp: 1, diagnosticEvent: { message: Array.from({ length: 40 }, (_, i) => `line ${i}`).join("\n"), color: "never", severity: "error" } };
+        const md = renderComment([run("dev", { result: "failed", events: [long] })], { project: "p", limit: 600 });
+        expect(md.length).toBeLessThanOrEqual(600);
+        const lines = md.split("\n");
+        const fences = lines.filter((l) => l.trim().startsWith("```"));
+        expect(fences.length % 2).toBe(0);
+        expect(lines.slice(-5)).toEqual(["  ```", "</details>", "", ":warning: This comment was trimmed to 600 characters; the full preview is in the job's log.", ""]);
+    });
+});
