@@ -12,15 +12,14 @@ import { registerArtefact } from "./components/core/artefacts";
 import { stackVaultPolicy } from "./components/vault/paths";
 import type { ProxmoxVm } from "./components/hosts/proxmoxVm";
 import type { Fleet, Membership } from "./config/fleet";
-import type { ReadinessOptions, WaitForApi } from "./components/clusters/access/readiness";
+import type { ReadinessOptions } from "./components/clusters/access/readiness";
 import type { VmDefinition } from "./components/hosts/vmDefinition";
 import { LoadedPlatform, loadPlatform } from "./config/load";
 
 export type PlatformProgram = () => Promise<Record<string, unknown>>;
 
 export interface PlatformOptions {
-    /** How cluster components wait for their API (tests inject one; the default polls /readyz). */
-    readonly waitForApi?: WaitForApi;
+    /** How long and how often each cluster's readiness resource polls /readyz. */
     readonly readiness?: ReadinessOptions;
 }
 
@@ -38,7 +37,7 @@ export function preparePlatform(projectDir: string = __dirname, options: Platfor
 async function buildPlatform({ config, fleet }: LoadedPlatform, options: PlatformOptions): Promise<Record<string, unknown>> {
     const proxmox = createProxmoxProvider("proxmox", config.proxmox);
     const providers = [proxmox];
-    const images = new ImageLibrary("images", { datastoreId: config.proxmox.imageDatastore }, { providers });
+    const images = new ImageLibrary("images", { datastoreId: config.proxmox.imageDatastore, stack: config.stack }, { providers });
 
     const vmsOf = (cluster: ClusterConfig, role: Membership["role"]): VmDefinition[] =>
         fleet.owned.filter((o) => o.membership.cluster === cluster && o.membership.role === role).map((o) => o.vm);
@@ -54,7 +53,6 @@ async function buildPlatform({ config, fleet }: LoadedPlatform, options: Platfor
                 loadBalancer: vmsOf(cluster, "load-balancer")[0],
                 config,
                 images,
-                waitForApi: options.waitForApi,
                 readiness: options.readiness,
             },
             { providers },

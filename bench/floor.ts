@@ -6,6 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import * as vault from "@pulumi/vault";
+import { apiReadinessProvider } from "../components/clusters/access/apiReadiness";
 import { RecordedResource, runProgram } from "../render/harness";
 
 /**
@@ -17,6 +18,13 @@ import { RecordedResource, runProgram } from "../render/harness";
 
 /** What the floor needs of a recorded resource. */
 export type Shape = Pick<RecordedResource, "urn" | "type" | "name" | "custom" | "parent" | "rawInputs">[];
+
+/** The readiness resource, replayed with the same provider object (so the floor pays its serialization too). */
+class FloorReadiness extends pulumi.dynamic.Resource {
+    constructor(name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {
+        super(apiReadinessProvider, name, Object.fromEntries(Object.entries(args).filter(([k]) => k !== "__provider")), opts, "cluster", "ApiReadiness");
+    }
+}
 
 /** The SDK classes behind the types the program registers, so the floor pays the same per-class cost. */
 const CLASSES: Record<string, new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.Resource> = { // eslint-disable-line @typescript-eslint/no-explicit-any -- replayed recorded inputs
@@ -37,6 +45,7 @@ const CLASSES: Record<string, new (name: string, args: any, opts?: pulumi.Custom
     "pulumi:providers:vault": vault.Provider,
     "vault:kv/secretV2:SecretV2": vault.kv.SecretV2,
     "pulumi:pulumi:StackReference": pulumi.StackReference,
+    "pulumi-nodejs:dynamic/cluster:ApiReadiness": FloorReadiness,
 };
 
 class FloorComponent extends pulumi.ComponentResource {

@@ -2,6 +2,8 @@ import { ClusterConfig, clusterPath, NAMESPACE, PlatformConfig } from "./config"
 import { IssueCollector } from "../components/core/issues";
 import { canonicalIpv6, cidrContains, cidrsOverlap, isReservedInSubnet, parseCidr, parseIpv4, parseIpv6 } from "../components/core/ipmath";
 import { VmDefinition } from "../components/hosts/vmDefinition";
+import { cloudImage, ImageSpec, stackImageFileName } from "../components/hosts/images";
+import { talosImage as talosDownload } from "../components/clusters/talos/image";
 import { checkGuestFit, GuestImage, talosImage, ubuntuCloudImage } from "../components/hosts/hardware";
 import { bootDisk } from "../components/hosts/vmArgs";
 import { bootDiskDevice } from "../components/hosts/guestDisk";
@@ -159,6 +161,44 @@ function checkClusterCidrs(cluster: ClusterConfig, config: PlatformConfig, issue
                 report(clusterPath(cluster, field), `${cidr.text} overlaps the node network ${net.bridge} (${net.cidr})`);
             }
         }
+    }
+}
+
+/** The image a VM that clones no template boots: Talos nodes the Talos image of their cluster's version, the rest the cloud image. */
+function bootImage(membership: Membership, config: PlatformConfig): ImageSpec {
+    return membership.cluster?.distribution === "talos" ? talosDownload(membership.cluster.version) : cloudImage(config.cloudImage);
+}
+
+/**
+ * No two downloads may own one (node, datastore, file). Across stacks the stack prefix in the file
+ * name rules it out (stackImageFileName); within this stack, two different images could still meet:
+ * two Talos versions on one node (ImageLibrary keeps one image of a kind per node), or a
+ * homelab:cloudImage.fileName equal to the Talos image's.
+ */
+function checkImageDownloads(owned: readonly { vm: VmDefinition; membership: Membership }[], config: PlatformConfig, issues: IssueCollector): void {
+    const report = issues.forFile(config.file);
+    const byKind = new Map<string, { image: ImageSpec; path: string }>();
+    const byFile = new Map<string, { image: ImageSpec; path: string }>();
+    for (const { vm, membership } of owned) {
+        if (vm.clone) {
+            continue;
+        }
+        const image = bootImage(membership, config);
+        const path = membership.cluster?.distribution === "talos" ? clusterPath(membership.cluster, "version") : `${NAMESPACE}:cloudImage.fileName`;
+        const fileName = stackImageFileName(config.stack, image);
+        const kind = byKind.get(`${image.key}/${vm.targetNode}`);
+        if (kind && kind.image.fileName !== image.fileName) {
+            report(path, `${vm.name} on ${vm.targetNode} needs ${image.fileName}, but ${kind.path} already puts ${kind.image.fileName} there, and a node holds one ${image.key} image per stack: use one version`);
+            continue;
+        }
+        byKind.set(`${image.key}/${vm.targetNode}`, { image, path });
+        const file = `${vm.targetNode}/${config.proxmox.imageDatastore}/${fileName}`;
+        const same = byFile.get(file);
+        if (same && same.image.url !== image.url) {
+            report(path, `${config.proxmox.imageDatastore}:import/${fileName} on ${vm.targetNode} would hold both ${image.url} and ${same.image.url} (${same.path}): give the images different file names`);
+            continue;
+        }
+        byFile.set(file, { image, path });
     }
 }
 
@@ -331,6 +371,7 @@ export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig,
         checkVip(cluster, cluster.controlPlanes.flatMap((n) => byName.get(n) ?? []), sorted, vips, config, issues);
     }
     config.standaloneVms.forEach((name, i) => claim(name, `${NAMESPACE}:standaloneVms[${i}]`, { role: "standalone" }));
+    checkImageDownloads(owned, config, issues);
     for (const { vm, membership } of owned) {
         const guest = guestOf(vm, membership, config);
         if (guest) {

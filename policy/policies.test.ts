@@ -35,6 +35,8 @@ function craft(c: Craft): RecordedResource {
         provider: c.provider,
         protect: c.protect ?? false,
         ignoreChanges: [],
+        deleteBeforeReplace: false,
+        additionalSecretOutputs: [],
         read: false,
         inputs: c.inputs ?? {},
         rawInputs: c.inputs ?? {},
@@ -86,6 +88,9 @@ describe("the policy pack against the real stacks", () => {
                 "observability-k8s",
                 "proxmox",
                 "tools-k8s",
+                // The readiness resources hold the admin client key.
+                "observability-ready",
+                "tools-ready",
                 ...["observability", "tools"].flatMap((c) => [`${c}-admin-cert`, `${c}-admin-csr`]),
                 ...["observability", "tools"].flatMap((c) => ["client-ca", "etcd-peer-ca", "etcd-server-ca", "request-header-ca", "server-ca"].map((ca) => `${c}-${ca}-cert`)),
             ].sort(),

@@ -78,9 +78,10 @@ export function argsFor(
         opts: {
             protect: resource.protect,
             ignoreChanges: resource.ignoreChanges,
+            deleteBeforeReplace: resource.deleteBeforeReplace,
             aliases: [],
             customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-            additionalSecretOutputs: [],
+            additionalSecretOutputs: resource.additionalSecretOutputs,
             parent: resource.parent,
         },
         provider: providerOf(resource, all, stack),

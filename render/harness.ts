@@ -29,6 +29,10 @@ export interface RecordedResource {
     readonly provider: string | undefined;
     readonly protect: boolean;
     readonly ignoreChanges: string[];
+    /** Replace delete-first rather than the default create-before-delete. */
+    readonly deleteBeforeReplace: boolean;
+    /** Output properties the engine stores as secrets although the provider's schema does not. */
+    readonly additionalSecretOutputs: string[];
     /** A read of an existing resource (a StackReference, say), not something the stack creates. */
     readonly read: boolean;
     /** Inputs as sent to the engine, secrets replaced by SECRET_MASK, unknowns by UNKNOWN. */
@@ -86,6 +90,14 @@ function mask(value: unknown, path: string, secretPaths: string[], reveal: boole
         return out;
     }
     return value;
+}
+
+/**
+ * A dynamic resource's `__provider` input is its provider's serialized JavaScript: long, and only a
+ * function of this repository's code, so the render shows a marker instead.
+ */
+function withoutProviderCode(inputs: Record<string, unknown>): Record<string, unknown> {
+    return "__provider" in inputs ? { ...inputs, __provider: "<serialized dynamic provider>" } : inputs;
 }
 
 /** A value as a provider receives it: secrets unwrapped from their wire form. */
@@ -151,6 +163,7 @@ type ProtoStruct = { toJavaScript(): Record<string, unknown> } | undefined;
 type RegisterRequest = {
     getType(): string; getName(): string; getCustom(): boolean; getParent(): string; getDependenciesList(): string[];
     getProvider(): string; getProtect(): boolean; getIgnorechangesList(): string[]; getObject(): ProtoStruct;
+    getDeletebeforereplace(): boolean; getAdditionalsecretoutputsList(): string[];
 };
 type OutputsRequest = { getUrn(): string; getOutputs(): ProtoStruct };
 type ReadRequest = { getType(): string; getName(): string; getParent(): string; getId(): string; getProvider(): string; getProperties(): ProtoStruct; getDependenciesList(): string[] };
@@ -181,8 +194,10 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             provider: req.getProvider() || undefined,
             protect: registered ? registered.getProtect() : false,
             ignoreChanges: registered ? registered.getIgnorechangesList() : [],
+            deleteBeforeReplace: registered ? registered.getDeletebeforereplace() : false,
+            additionalSecretOutputs: registered ? registered.getAdditionalsecretoutputsList() : [],
             read,
-            inputs: mask(object, "", secretPaths, false) as Record<string, unknown>,
+            inputs: withoutProviderCode(mask(object, "", secretPaths, false) as Record<string, unknown>),
             rawInputs: revealed(object) as Record<string, unknown>,
             secretPaths,
         });

@@ -21,6 +21,8 @@ export function resourceList(run: ProgramRun): Record<string, unknown>[] {
         provider: providerUrn(r.provider) ?? null,
         protect: r.protect,
         ignoreChanges: r.ignoreChanges,
+        deleteBeforeReplace: r.deleteBeforeReplace,
+        additionalSecretOutputs: r.additionalSecretOutputs,
         read: r.read,
         secretInputs: r.secretPaths,
         inputs: r.inputs,

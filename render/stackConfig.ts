@@ -54,9 +54,14 @@ export function readStackConfig(projectDir: string, stack: string): StackConfig 
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     for (const [key, declaration] of Object.entries(project.config ?? {})) {
-        const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
-        if (typeof declaration === "object" && declaration !== null && declaration.default !== undefined) {
-            config[fullKey] = asConfigString(declaration.default);
+        if (key.includes(":")) {
+            // Another namespace (pulumi:disable-default-providers): a plain value, or an object under `value`.
+            const value = typeof declaration === "object" && declaration !== null && !Array.isArray(declaration) ? (declaration as { value?: unknown }).value : declaration;
+            if (value !== undefined) {
+                config[key] = asConfigString(value);
+            }
+        } else if (typeof declaration === "object" && declaration !== null && declaration.default !== undefined) {
+            config[`${project.name}:${key}`] = asConfigString(declaration.default);
         }
     }
     for (const [key, raw] of Object.entries(stackDoc.config ?? {})) {

@@ -196,7 +196,7 @@ describe("the prod stack with one VM file edited", () => {
         expect(after).not.toBe(before);
         fs.writeFileSync(target, after);
         const { config, secretKeys } = readStackConfig(PROJECT_DIR, "prod");
-        return runProgram({ stack: "prod", config, secretKeys, preview: false, mocks: realisticMocks, prepare: () => preparePlatform(dir, { waitForApi: async () => undefined }) });
+        return runProgram({ stack: "prod", config, secretKeys, preview: false, mocks: realisticMocks, prepare: () => preparePlatform(dir) });
     }
     const cloudInitOnIde1 = "  ide:\n    ide1:\n      cloudinit:\n        storage: data2\n";
 

@@ -89,8 +89,9 @@ export function runStack(options: StackRunOptions): Promise<ProgramRun> {
         secretKeys,
         preview: options.preview ?? false,
         mocks: options.mocks ?? realisticMocks,
-        // Cluster readiness would dial the homelab's addresses; the wait itself is tested in readiness.test.ts.
-        prepare: () => preparePlatform(options.projectDir, { waitForApi: async () => undefined }),
+        // Cluster readiness is a dynamic resource the mock monitor records without running; its provider is
+        // tested against a real HTTPS server in apiReadiness.test.ts.
+        prepare: () => preparePlatform(options.projectDir),
     });
 }
 

@@ -10,7 +10,8 @@ import { baseConfig, byName, snippetOf, FIXTURE_NODES, FIXTURES, makeProject, re
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";
 const SNIPPET = "proxmoxve:index/fileLegacy:FileLegacy";
 const IMAGE = "proxmoxve:download/file:File";
-const IMAGE_ID = "local:import/noble-server-cloudimg-amd64-20250805.qcow2";
+/** The pinned cloud image as a stack downloads it: under a file name prefixed with the stack. */
+const imageId = (stack: string) => `local:import/${stack}-noble-server-cloudimg-amd64-20250805.qcow2`;
 const SECRET_CONTENT = "<redacted: secret>";
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBzZZXBb5ydVICjj6GbT1nSntMJ4Ga72rGU6BuNAY1Or operator@homelab";
 
@@ -34,7 +35,7 @@ describe("the tools stack", () => {
 
     it("registers the provider, one image, no standalone host and both clusters' nodes", () => {
         expect(run.error).toBeUndefined();
-        const hostLevel = typesAndNames(run).filter((t) => !/^(tls|random|homelab:pki|pulumi:providers:kubernetes)/.test(t));
+        const hostLevel = typesAndNames(run).filter((t) => !/^(tls|random|homelab:pki|pulumi:providers:kubernetes|pulumi-nodejs:dynamic)/.test(t));
         expect(hostLevel).toEqual([
             `${IMAGE}::image-cloud-node03`,
             "homelab:cluster:K3sCluster::observability",
@@ -63,7 +64,7 @@ describe("the tools stack", () => {
             agent: { enabled: true, trim: true, waitForIp: { ipv4: true } },
             operatingSystem: { type: "l26" },
             bootOrders: ["scsi0"],
-            disks: [{ interface: "scsi0", datastoreId: "local-lvm", size: 230, fileFormat: "raw", importFrom: IMAGE_ID }],
+            disks: [{ interface: "scsi0", datastoreId: "local-lvm", size: 230, fileFormat: "raw", importFrom: imageId("tools") }],
             networkDevices: [{ bridge: "vmbr0", model: "virtio", firewall: false }],
             initialization: {
                 datastoreId: "local-lvm",
@@ -74,6 +75,7 @@ describe("the tools stack", () => {
             },
             serialDevices: [{ device: "socket" }],
             stopOnDestroy: true,
+            migrate: true,
         });
         expect(vm.ignoreChanges).toEqual(["cdrom", "bootOrders", "networkDevices[0].macAddress", "disks[0].importFrom"]);
         expect(vm.protect).toBe(false);
@@ -100,13 +102,13 @@ describe("the tools stack", () => {
         expect(artefact).not.toContain("BEGIN");
     });
 
-    it("imports the pinned cloud image once on the node that needs it", () => {
+    it("imports the pinned cloud image once on the node that needs it, under a name only this stack uses", () => {
         expect(byName(run, "image-cloud-node03").rawInputs).toEqual({
             contentType: "import",
             datastoreId: "local",
             nodeName: "node03",
             url: "https://cloud-images.ubuntu.com/noble/20250805/noble-server-cloudimg-amd64.img",
-            fileName: "noble-server-cloudimg-amd64-20250805.qcow2",
+            fileName: "tools-noble-server-cloudimg-amd64-20250805.qcow2",
         });
     });
 
@@ -154,12 +156,12 @@ describe("the prod stack", () => {
             ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"].map((n) => `${VM}::${n}-vm`),
         );
         expect(registeredExceptStack(run).filter((r) => r.startsWith(IMAGE)).sort()).toEqual(["node01", "node02", "node03"].map((n) => `${IMAGE}::image-cloud-${n}`));
-        expect(run.resources).toHaveLength(44);
+        expect(run.resources).toHaveLength(45);
     });
 
-    it("protects the VMs, CAs and service-account key, and nothing else", () => {
+    it("protects the VMs, CAs, service-account key and bootstrap token, and nothing else", () => {
         const protectedTypes = [...new Set(run.resources.filter((r) => r.protect).map((r) => r.type))].sort();
-        expect(protectedTypes).toEqual([VM, "tls:index/privateKey:PrivateKey", "tls:index/selfSignedCert:SelfSignedCert"].sort());
+        expect(protectedTypes).toEqual([VM, "random:index/randomString:RandomString", "tls:index/privateKey:PrivateKey", "tls:index/selfSignedCert:SelfSignedCert"].sort());
         expect(run.resources.filter((r) => r.protect && r.type === VM)).toHaveLength(6);
     });
 
@@ -233,7 +235,7 @@ describe("the fixture fleet (the replaced homelab's eleven VM files)", () => {
 
         it("passes k8s-home's USB disk through by its host path", () => {
             expect(byName(run, "k8s-home-vm").rawInputs.disks).toEqual([
-                { interface: "scsi0", datastoreId: "local-lvm", size: 100, fileFormat: "raw", importFrom: IMAGE_ID },
+                { interface: "scsi0", datastoreId: "local-lvm", size: 100, fileFormat: "raw", importFrom: imageId("test") },
                 { interface: "scsi1", datastoreId: "", pathInDatastore: "/dev/disk/by-id/usb-SanDisk_Extreme_55DD_24399K401631-0:0", fileFormat: "raw", replicate: true },
             ]);
         });

@@ -44,7 +44,7 @@ describe("npm run render", () => {
         for (const vm of ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"]) {
             expect(result.stdout).toContain(`└─ ${vm}-vm (proxmoxve:index/vmLegacy:VmLegacy)  `);
         }
-        expect(result.stdout).toContain("44 resources, 8 artefacts");
+        expect(result.stdout).toContain("45 resources, 8 artefacts");
     });
 
     it("writes the resource list, outputs, graph, tree and user-data", () => {
@@ -57,7 +57,9 @@ describe("npm run render", () => {
             ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"].map((n) => `${n}.user-data.yaml`),
         );
         const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as { type: string; name: string; parent: string | null; dependencies: string[]; inputs: Record<string, unknown> }[];
-        expect(resources).toHaveLength(44);
+        expect(resources).toHaveLength(45);
+        // The readiness resource's serialized provider code is not the render's business.
+        expect(resources.find((r) => r.name === "prod-ready")!.inputs.__provider).toBe("<serialized dynamic provider>");
         const vm = resources.find((r) => r.name === "k8s-prod-cp-1-vm")!;
         expect(vm.parent).toBe("urn:pulumi:prod::homelab::homelab:cluster:KubeadmCluster$homelab:hosts:ProxmoxVm::k8s-prod-cp-1");
         // Its image, its user-data snippet, and the load balancer's VM it boots after.
@@ -66,8 +68,10 @@ describe("npm run render", () => {
             "urn:pulumi:prod::homelab::homelab:hosts:ProxmoxVm$proxmoxve:index/fileLegacy:FileLegacy::k8s-prod-cp-1-user-data",
             "urn:pulumi:prod::homelab::homelab:hosts:ProxmoxVm$proxmoxve:index/vmLegacy:VmLegacy::haproxy-vm",
         ]);
+        // The snippet's volume id is known before the upload (see ProxmoxVm), so a user-data edit never previews as a new VM.
+        expect((vm.inputs.initialization as { userDataFileId: string }).userDataFileId).toBe("local:snippets/k8s-prod-cp-1-user-data.yaml");
         // Preview: what providers compute is unknown, as in `pulumi preview`.
-        expect((vm.inputs.initialization as { userDataFileId: string }).userDataFileId).toBe("<computed>");
+        expect(resources.find((r) => r.name === "prod-k8s")!.inputs.kubeconfig).toBe("<computed>");
         const graph = fs.readFileSync(path.join(out, "graph.mmd"), "utf8");
         expect(graph.split("\n")[0]).toBe("graph TD");
         // One solid edge per recorded dependency.

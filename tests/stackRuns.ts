@@ -1,4 +1,3 @@
-import { ReadinessTarget } from "../components/clusters/access/readiness";
 import { preparePlatform } from "../program";
 import { ProgramRun, runProgram } from "../render/harness";
 import { readStackConfig } from "../render/stackConfig";
@@ -6,25 +5,17 @@ import { PROJECT_DIR } from "./helpers";
 import { realisticMocks } from "./mocks";
 
 /**
- * One full run per stack per test file, with real PKI from the openssl-backed tls stand-in and the
- * readiness wait recorded instead of dialling the homelab's addresses.
+ * One full run per stack per test file, with real PKI from the openssl-backed tls stand-in. The
+ * readiness resources are recorded, not run (the mock monitor runs no provider).
  */
-const runs = new Map<string, Promise<{ run: ProgramRun; waits: ReadinessTarget[] }>>();
+const runs = new Map<string, Promise<{ run: ProgramRun }>>();
 
-export function stackRun(stack: string): Promise<{ run: ProgramRun; waits: ReadinessTarget[] }> {
+export function stackRun(stack: string): Promise<{ run: ProgramRun }> {
     if (!runs.has(stack)) {
-        const waits: ReadinessTarget[] = [];
         const { config, secretKeys } = readStackConfig(PROJECT_DIR, stack);
         runs.set(
             stack,
-            runProgram({
-                stack,
-                config,
-                secretKeys,
-                preview: false,
-                mocks: realisticMocks,
-                prepare: () => preparePlatform(PROJECT_DIR, { waitForApi: async (target) => void waits.push(target) }),
-            }).then((run) => ({ run, waits })),
+            runProgram({ stack, config, secretKeys, preview: false, mocks: realisticMocks, prepare: () => preparePlatform(PROJECT_DIR) }).then((run) => ({ run })),
         );
     }
     return runs.get(stack)!;

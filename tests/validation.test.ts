@@ -362,8 +362,8 @@ describe("bad input is reported, path-addressed, before anything is registered",
         const run = await runStack({ config: clusterConfig(), projectDir: makeProject(baseFiles()) });
         expect(run.error).toBeUndefined();
         // provider, image library and its image, host fleet; the K3s cluster: component, 5 CAs (3 each),
-        // service-account key, token, admin certificate (4), k8s provider, and its two VMs (3 each).
-        expect(registeredExceptStack(run)).toHaveLength(4 + 1 + 15 + 1 + 1 + 4 + 1 + 6);
+        // service-account key, token, admin certificate (4), readiness, k8s provider, and its two VMs (3 each).
+        expect(registeredExceptStack(run)).toHaveLength(4 + 1 + 15 + 1 + 1 + 4 + 1 + 1 + 6);
         expect(TOKEN).toMatch(/^root@pam!/);
     });
 });

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import type { ClusterConfig, PlatformConfig } from "../../config/config";
-import type { ReadinessOptions, WaitForApi } from "./access/readiness";
+import type { ReadinessOptions } from "./access/readiness";
 import type { VmDefinition } from "../hosts/vmDefinition";
 import type { ImageLibrary } from "../hosts/imageLibrary";
 import type { ProxmoxVm } from "../hosts/proxmoxVm";
@@ -15,19 +15,36 @@ export interface ClusterArgs {
     readonly loadBalancer?: VmDefinition;
     readonly config: Pick<PlatformConfig, "stack" | "proxmox" | "networks" | "cloudImage" | "protectVms">;
     readonly images: ImageLibrary;
-    /** How to wait for the API; defaults to polling /readyz. Never called during preview. */
-    readonly waitForApi?: WaitForApi;
+    /** How long and how often the readiness resource polls /readyz; default every 5 s for up to 20 minutes. */
     readonly readiness?: ReadinessOptions;
 }
 
-/** The outward contract shared by the three distributions. */
+/**
+ * The outward contract shared by the three distributions. To deploy onto a cluster, pass
+ * `{ provider: cluster.provider, dependsOn: [cluster.ready] }` to every resource:
+ *
+ * - `provider`, always: default providers are disabled (Pulumi.yaml), so a resource without one fails
+ *   instead of landing in whatever cluster the operator's KUBECONFIG points at.
+ * - `dependsOn: [ready]`: the API answered /readyz. The provider itself already waits for `ready`, so
+ *   this only states the order where it is read; independent releases share only this dependency and
+ *   deploy in parallel.
+ */
 export interface ClusterAccess {
-    /** Admin kubeconfig, a secret. */
+    /** Admin kubeconfig, a secret, computed from the cluster PKI alone (known in preview once the PKI exists). */
     readonly kubeconfig: pulumi.Output<string>;
     /** `https://<address>:6443` */
     readonly endpoint: string;
-    /** Usable only once the API answers /readyz. */
+    /**
+     * Configured from the PKI alone, with a `clusterIdentifier` from the cluster CA: replaced only when
+     * the CA is (a new cluster), never by a node replacement or the admin certificate's renewal.
+     */
     readonly provider: k8s.Provider;
+    /**
+     * The API answered `GET /readyz` with 200 to the admin certificate (components/clusters/access/apiReadiness.ts).
+     * Checked in `pulumi up` (never in preview) when created and whenever a node's VM id changes; an
+     * unrelated `up` waits for nothing.
+     */
+    readonly ready: pulumi.Resource;
 }
 
 

@@ -11,6 +11,18 @@ export function placeholderPair(name: string): { certPem: string; keyPem: string
     return { certPem: `<computed: ${name} certificate>\n`, keyPem: `${REDACTED}\n` };
 }
 
+/**
+ * Options for a cluster's identity (its shared tokens and keys), protected as the CAs are: replacing one
+ * splits a running cluster, so it must be a deliberate `pulumi state unprotect`.
+ */
+export const CLUSTER_IDENTITY: Readonly<pulumi.CustomResourceOptions> = { protect: true };
+
+/**
+ * The same, for a `random.RandomString`: its `result` is plaintext in state unless listed in
+ * additionalSecretOutputs (only RandomPassword and RandomBytes mark their result secret).
+ */
+export const CLUSTER_SECRET_OPTIONS: Readonly<pulumi.CustomResourceOptions> = { ...CLUSTER_IDENTITY, additionalSecretOutputs: ["result"] };
+
 /** Reports argument problems the way every component here does: all at once, by property path. */
 export function requireValid(type: string, name: string, errors: { propertyPath: string; reason: string }[]): void {
     if (errors.length > 0) {
@@ -18,9 +30,26 @@ export function requireValid(type: string, name: string, errors: { propertyPath:
     }
 }
 
+/**
+ * Every node of a cluster is addressed by its static IPv4 address: in certificates, join URLs and the
+ * kubeconfig. Checked in the component's validation, before any child exists, so a caller that skipped
+ * config/fleet.ts gets a path-addressed report, not a half-built cluster. (KubeadmCluster checks its
+ * load balancer itself.)
+ */
+export function staticAddressErrors(args: Pick<ClusterArgs, "controlPlanes" | "workers">): { propertyPath: string; reason: string }[] {
+    const reason = (vm: VmDefinition) => `${vm.file}: ipconfig0: a cluster node needs a static IPv4 address, not ${vm.ipv4 ? vm.ipv4.kind : "none"}`;
+    return [
+        ...args.controlPlanes.map((vm, i) => ({ vm, propertyPath: `controlPlanes[${i}]` })),
+        ...args.workers.map((vm, i) => ({ vm, propertyPath: `workers[${i}]` })),
+    ]
+        .filter(({ vm }) => vm.ipv4?.kind !== "static")
+        .map(({ vm, propertyPath }) => ({ propertyPath, reason: reason(vm) }));
+}
+
+/** A node's static IPv4 address; the component's validation (staticAddressErrors) guarantees there is one. */
 export function staticIp(vm: VmDefinition): string {
     if (vm.ipv4?.kind !== "static") {
-        throw new Error(`${vm.file}: a cluster node needs a static IPv4 address`);
+        throw new Error(`${vm.file}: ipconfig0: a cluster node needs a static IPv4 address (staticAddressErrors was not checked)`);
     }
     return vm.ipv4.address;
 }

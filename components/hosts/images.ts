@@ -12,3 +12,14 @@ export interface ImageSpec {
 export function cloudImage(spec: { url: string; fileName: string; checksum?: string; checksumAlgorithm?: string }): ImageSpec {
     return { key: "cloud", ...spec };
 }
+
+/**
+ * The file name a stack downloads an image under: the image's own name prefixed with the stack.
+ * Every stack reads the whole fleet and places VMs on the same nodes, so two stacks booting the same
+ * image on one node would otherwise both own one `<datastore>:import/<file>`: the second stack's
+ * create fails with "already exists", and a destroy or replacement in either deletes the other's
+ * file. Prefixed, each stack owns its own copy and never touches another's.
+ */
+export function stackImageFileName(stack: string, image: Pick<ImageSpec, "fileName">): string {
+    return `${stack}-${image.fileName}`;
+}

@@ -43,6 +43,25 @@ export interface ProxmoxVmArgs {
     readonly cloudInitType?: "nocloud";
 }
 
+/** `first`, then whatever the caller's options already wait for. */
+function withDependency(first: pulumi.Resource, inherited: pulumi.ResourceOptions["dependsOn"]): pulumi.ResourceOptions["dependsOn"] {
+    if (inherited === undefined) {
+        return [first];
+    }
+    if (Array.isArray(inherited)) {
+        return [first, ...inherited];
+    }
+    if (pulumi.Resource.isInstance(inherited)) {
+        return [first, inherited];
+    }
+    return pulumi.output(inherited as pulumi.Input<pulumi.Input<pulumi.Resource>[] | pulumi.Resource>).apply((d) => [first, ...(Array.isArray(d) ? d : [d])]);
+}
+
+/** The id Proxmox gives a snippet: `<datastore>:snippets/<file>`. */
+export function snippetVolumeId(datastoreId: string, fileName: string): string {
+    return `${datastoreId}:snippets/${fileName}`;
+}
+
 /** Where and how a validated VM boots: its network, and its template or the image to import. */
 export function vmPlacement(
     config: Pick<PlatformConfig, "proxmox" | "networks" | "protectVms">,
@@ -126,7 +145,10 @@ export class ProxmoxVm extends pulumi.ComponentResource {
                 nodeName: vm.targetNode,
                 sourceRaw: { data: this.userData, fileName: userDataFileName(vm.name) },
             },
-            { parent: this },
+            // Every input of a snippet forces a replacement, and its path is fixed by the VM's name. Created
+            // first, the new snippet would be uploaded over the old one's path and then deleted with the old
+            // resource, leaving the VM without user-data at its next start: so delete first, then upload.
+            { parent: this, deleteBeforeReplace: true },
         );
 
         this.vm = new proxmoxve.VmLegacy(
@@ -135,14 +157,27 @@ export class ProxmoxVm extends pulumi.ComponentResource {
                 network: args.network,
                 template: args.template,
                 importFrom: args.importFrom,
-                userDataFileId: this.userDataFile.id,
+                // The snippet's volume id, written out rather than read from the resource: bpg's file resource
+                // sets it to `<datastore>:<content type>/<file>` (proxmoxtf/resource/file.go), and
+                // `initialization.userDataFileId` forces a new VM. Read from the resource, it is unknown while the
+                // snippet is replaced, so a user-data edit would preview, and with delete-first replacement of
+                // the snippet also run, as a replacement of the VM. The VM still waits for the upload (dependsOn).
+                userDataFileId: snippetVolumeId(args.snippetDatastoreId, userDataFileName(vm.name)),
                 tags: args.tags ?? [],
                 description: `Managed by Pulumi from ${vm.file}`,
                 cloudInitType: args.cloudInitType,
             }),
+            // A replacement must never run beside the VM it replaces: both would hold one static IP and
+            // hostname on the LAN. A new target_node migrates (`migrate`) instead of replacing.
             // The component's dependsOn holds back the VM's first boot (a kubeadm control plane waits for its load
             // balancer); Pulumi does not pass a component's dependsOn on to its children by itself.
-            { parent: this, ignoreChanges: vmIgnoreChanges(vm), protect: args.protect ?? false, dependsOn: opts?.dependsOn },
+            {
+                parent: this,
+                ignoreChanges: vmIgnoreChanges(vm),
+                protect: args.protect ?? false,
+                deleteBeforeReplace: true,
+                dependsOn: withDependency(this.userDataFile, opts?.dependsOn),
+            },
         );
 
         this.vmId = this.vm.vmId;

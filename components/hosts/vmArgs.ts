@@ -127,6 +127,8 @@ export function vmLegacyArgs(vm: VmDefinition, ctx: VmArgsContext): VmArgs {
             ...(ctx.cloudInitType ? { type: ctx.cloudInitType } : {}),
         },
         stopOnDestroy: true,
+        // A new target_node moves the VM with Proxmox's migrate API instead of destroying and re-creating it.
+        migrate: true,
     };
     if (vm.vmId !== undefined) {
         args.vmId = vm.vmId;

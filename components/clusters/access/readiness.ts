@@ -27,7 +27,9 @@ export const DEFAULT_READINESS: ReadinessOptions = { timeoutMs: 20 * 60 * 1000, 
 
 export type WaitForApi = (target: ReadinessTarget, options?: ReadinessOptions) => Promise<void>;
 
-const CERTIFICATE_ERRORS = new Set([
+// An array, not a Set: the readiness provider is serialized with its closure (apiReadiness.ts), which
+// copies a Set's methods but not its contents.
+const CERTIFICATE_ERRORS: readonly string[] = [
     "SELF_SIGNED_CERT_IN_CHAIN",
     "DEPTH_ZERO_SELF_SIGNED_CERT",
     "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
@@ -36,13 +38,19 @@ const CERTIFICATE_ERRORS = new Set([
     "CERT_SIGNATURE_FAILURE",
     "CERT_UNTRUSTED",
     "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
+];
 
-export class ApiNotReadyError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "ApiNotReadyError";
-    }
+/**
+ * The wait's failure: an Error named `ApiNotReadyError`. A factory, not a subclass of Error: Pulumi's
+ * closure serialization (apiReadiness.ts) turns `super(message)` into `Error.call(this, message)`,
+ * which sets no message, so a subclass would fail `pulumi up` with an empty error.
+ */
+export const API_NOT_READY = "ApiNotReadyError";
+
+export function apiNotReadyError(message: string): Error {
+    const error = new Error(message);
+    error.name = API_NOT_READY;
+    return error;
 }
 
 function probe(target: ReadinessTarget, requestTimeoutMs: number): Promise<{ status?: number; error?: NodeJS.ErrnoException }> {
@@ -78,14 +86,14 @@ export const waitForApiReady: WaitForApi = async (target, options = DEFAULT_READ
         if (status === 200) {
             return;
         }
-        if (error?.code && CERTIFICATE_ERRORS.has(error.code)) {
-            throw new ApiNotReadyError(
+        if (error?.code && CERTIFICATE_ERRORS.includes(error.code)) {
+            throw apiNotReadyError(
                 `cluster ${target.clusterName}: API ${target.endpoint} presented a certificate the cluster CA does not verify (${error.code}: ${error.message}); the node was not built from this cluster's PKI`,
             );
         }
         last = error ? `${error.code ?? "error"}: ${error.message}` : `HTTP ${status}`;
         if (Date.now() + options.intervalMs > deadline) {
-            throw new ApiNotReadyError(`cluster ${target.clusterName}: API ${target.endpoint}/readyz not ready after ${options.timeoutMs / 1000}s (last answer: ${last})`);
+            throw apiNotReadyError(`cluster ${target.clusterName}: API ${target.endpoint}/readyz not ready after ${options.timeoutMs / 1000}s (last answer: ${last})`);
         }
         await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
     }

@@ -1,7 +1,6 @@
 import { X509Certificate, createPrivateKey } from "crypto";
 import * as yaml from "js-yaml";
 import { k3sInstallerScript, k3sNodeBootstrap } from "./bootstrap";
-import { ReadinessTarget } from "../access/readiness";
 import { preparePlatform } from "../../../program";
 import { ProgramRun, runProgram } from "../../../render/harness";
 import { readStackConfig } from "../../../render/stackConfig";
@@ -20,7 +19,6 @@ function file(data: CloudConfig, path: string): string {
 
 describe("the tools stack's K3s clusters", () => {
     let run: ProgramRun;
-    const waits: ReadinessTarget[] = [];
 
     beforeAll(async () => {
         const { config, secretKeys } = readStackConfig(PROJECT_DIR, "tools");
@@ -30,7 +28,7 @@ describe("the tools stack's K3s clusters", () => {
             secretKeys,
             preview: false,
             mocks: realisticMocks,
-            prepare: () => preparePlatform(PROJECT_DIR, { waitForApi: async (target) => void waits.push(target) }),
+            prepare: () => preparePlatform(PROJECT_DIR),
         });
         expect(run.error).toBeUndefined();
     });
@@ -50,18 +48,19 @@ describe("the tools stack's K3s clusters", () => {
                 "tls:index/certRequest:CertRequest::tools-admin-csr",
                 "tls:index/locallySignedCert:LocallySignedCert::tools-admin-cert",
                 "pulumi:providers:kubernetes::tools-k8s",
+                "pulumi-nodejs:dynamic/cluster:ApiReadiness::tools-ready",
                 "homelab:hosts:ProxmoxVm::k8s-tools",
                 "proxmoxve:index/fileLegacy:FileLegacy::k8s-tools-user-data",
                 "proxmoxve:index/vmLegacy:VmLegacy::k8s-tools-vm",
             ].sort(),
         );
-        expect(run.resources).toHaveLength(57);
+        expect(run.resources).toHaveLength(59);
     });
 
-    it("generates ECDSA P-256 CAs and an RSA service-account key, all protected", () => {
+    it("generates ECDSA P-256 CAs and an RSA service-account key, protected with the token", () => {
         const protectedNames = run.resources.filter((r) => r.protect && r.name.startsWith("tools-")).map((r) => r.name).sort();
         expect(protectedNames).toEqual(
-            ["server-ca", "client-ca", "request-header-ca", "etcd-peer-ca", "etcd-server-ca"].flatMap((n) => [`tools-${n}-cert`, `tools-${n}-key`]).concat("tools-service-account-key").sort(),
+            ["server-ca", "client-ca", "request-header-ca", "etcd-peer-ca", "etcd-server-ca"].flatMap((n) => [`tools-${n}-cert`, `tools-${n}-key`]).concat("tools-service-account-key", "tools-token").sort(),
         );
         expect(byName(run, "tools-server-ca-key").rawInputs).toEqual({ algorithm: "ECDSA", ecdsaCurve: "P256" });
         expect(byName(run, "tools-service-account-key").rawInputs).toEqual({ algorithm: "RSA", rsaBits: 4096 });
@@ -139,18 +138,29 @@ describe("the tools stack's K3s clusters", () => {
         expect(JSON.stringify(run.outputs)).not.toContain("BEGIN");
     });
 
-    it("waits for each API with the admin certificate before the provider exists", () => {
-        expect(waits.map((w) => [w.clusterName, w.endpoint]).sort()).toEqual([
-            ["observability", "https://192.168.1.20:6443"],
-            ["tools", "https://192.168.1.15:6443"],
+    it("checks each API's readiness with the admin certificate, and the provider waits for that check", () => {
+        const ready = run.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/cluster:ApiReadiness");
+        expect(ready.map((r) => [r.name, r.rawInputs.clusterName, r.rawInputs.endpoint]).sort()).toEqual([
+            ["observability-ready", "observability", "https://192.168.1.20:6443"],
+            ["tools-ready", "tools", "https://192.168.1.15:6443"],
         ]);
         const kubeconfig = (run.rawOutputs.clusters as Record<string, { kubeconfig: string }>).tools.kubeconfig;
-        const tools = waits.find((w) => w.clusterName === "tools")!;
-        expect(kubeconfig).toContain(Buffer.from(tools.clientCertPem).toString("base64"));
-        expect(kubeconfig).toContain(Buffer.from(tools.caCertPem).toString("base64"));
+        const tools = byName(run, "tools-ready");
+        expect(kubeconfig).toContain(Buffer.from(tools.rawInputs.clientCertPem as string).toString("base64"));
+        expect(kubeconfig).toContain(Buffer.from(tools.rawInputs.caCertPem as string).toString("base64"));
+        expect(tools.secretPaths).toEqual(["clientKeyPem"]);
+        // The VM's id as the mock provider gives it (its file sets no vmid); tests/lifecycle.test.ts uses distinct ids.
+        expect(tools.rawInputs.nodeIds).toEqual(["0"]);
+        const pki = [
+            "urn:pulumi:tools::homelab::homelab:pki:CertificateAuthority$tls:index/selfSignedCert:SelfSignedCert::tools-server-ca-cert",
+            "urn:pulumi:tools::homelab::homelab:pki:ClientCertificate$tls:index/locallySignedCert:LocallySignedCert::tools-admin-cert",
+            "urn:pulumi:tools::homelab::homelab:pki:ClientCertificate$tls:index/privateKey:PrivateKey::tools-admin-key",
+        ];
+        expect(tools.dependencies).toEqual(["urn:pulumi:tools::homelab::homelab:hosts:ProxmoxVm$proxmoxve:index/vmLegacy:VmLegacy::k8s-tools-vm", ...pki]);
+        // The provider's inputs come from the PKI alone; it waits for the readiness resource, not for the VMs.
         const provider = byName(run, "tools-k8s");
         expect(provider.secretPaths).toEqual(["kubeconfig"]);
-        expect(provider.dependencies).toContain("urn:pulumi:tools::homelab::homelab:hosts:ProxmoxVm$proxmoxve:index/vmLegacy:VmLegacy::k8s-tools-vm");
+        expect(provider.dependencies).toEqual([tools.urn, ...pki].sort());
     });
 
     it("ships an installer script that passes shellcheck", () => {
@@ -193,7 +203,7 @@ describe("a K3s cluster with several servers and an agent", () => {
             secretKeys: ["homelab:proxmoxApiToken"],
             preview: false,
             mocks: realisticMocks,
-            prepare: () => preparePlatform(makeProject(files), { waitForApi: async () => undefined }),
+            prepare: () => preparePlatform(makeProject(files)),
         });
         expect(run.error).toBeUndefined();
         const s1 = userData(run, "s1");

@@ -10,7 +10,7 @@ import type { ProxmoxVm } from "../../hosts/proxmoxVm";
 import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../../pki/certificateAuthority";
 import { clusterAccess } from "../access/clusterAccess";
 import type { ClusterAccess, ClusterArgs } from "../contract";
-import { createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticIp } from "../nodes";
+import { CLUSTER_IDENTITY, createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticAddressErrors, staticIp } from "../nodes";
 
 /**
  * A K3s cluster: the first server starts with `cluster-init` and CAs the program generated,
@@ -20,6 +20,7 @@ export class K3sCluster extends pulumi.ComponentResource implements ClusterAcces
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly endpoint: string;
     public readonly provider: k8s.Provider;
+    public readonly ready: pulumi.Resource;
     public readonly nodes: Readonly<Record<string, ProxmoxVm>>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -29,6 +30,7 @@ export class K3sCluster extends pulumi.ComponentResource implements ClusterAcces
             ...(cluster.distribution !== "k3s" ? [{ propertyPath: "cluster.distribution", reason: `is ${cluster.distribution}, not k3s` }] : []),
             ...(args.controlPlanes.length === 0 ? [{ propertyPath: "controlPlanes", reason: "needs at least one server" }] : []),
             ...(args.loadBalancer ? [{ propertyPath: "loadBalancer", reason: "K3s serves its API from the servers; no load balancer VM" }] : []),
+            ...staticAddressErrors(args),
         ]);
 
         const ca = (suffix: string, commonName: string) => new CertificateAuthority(`${name}-${suffix}`, { commonName }, { parent: this });
@@ -40,7 +42,8 @@ export class K3sCluster extends pulumi.ComponentResource implements ClusterAcces
             etcdServerCa: ca("etcd-server-ca", `${cluster.name}-etcd-server-ca`),
         };
         const serviceKey = serviceAccountKey(`${name}-service-account-key`, this);
-        const token = new random.RandomPassword(`${name}-token`, { length: 48, special: false }, { parent: this });
+        // The token the servers share: a new one would not match what the running servers hold. Protected like the CAs.
+        const token = new random.RandomPassword(`${name}-token`, { length: 48, special: false }, { parent: this, ...CLUSTER_IDENTITY });
         const admin = new ClientCertificate(`${name}-admin`, { ca: cas.clientCa, commonName: `${cluster.name}-admin`, organization: "system:masters" }, { parent: this });
 
         const first = args.controlPlanes[0];
@@ -92,6 +95,7 @@ export class K3sCluster extends pulumi.ComponentResource implements ClusterAcces
         this.kubeconfig = access.kubeconfig;
         this.endpoint = access.endpoint;
         this.provider = access.provider;
+        this.ready = access.ready;
         this.registerOutputs({ kubeconfig: this.kubeconfig, endpoint: this.endpoint });
     }
 }

@@ -69,6 +69,7 @@ describe("the prod stack's kubeadm HA cluster", () => {
                 "tls:index/certRequest:CertRequest::prod-admin-csr",
                 "tls:index/locallySignedCert:LocallySignedCert::prod-admin-cert",
                 "pulumi:providers:kubernetes::prod-k8s",
+                "pulumi-nodejs:dynamic/cluster:ApiReadiness::prod-ready",
                 "kubernetes:helm.sh/v3:Release::prod-cilium",
                 ...["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"].flatMap(vm),
             ].sort(),
@@ -185,23 +186,35 @@ describe("the prod stack's kubeadm HA cluster", () => {
 
     it("installs Cilium through the cluster's provider once the API is ready", () => {
         const cni = byName(run, "prod-cilium");
-        expect(cni.rawInputs).toMatchObject({ chart: "cilium", version: "1.20.0", repositoryOpts: { repo: "https://helm.cilium.io/" }, namespace: "kube-system", values: { ipam: { mode: "kubernetes" } }, atomic: true });
+        expect(cni.rawInputs).toMatchObject({
+            name: "cilium",
+            chart: "cilium",
+            version: "1.20.0",
+            repositoryOpts: { repo: "https://helm.cilium.io/" },
+            namespace: "kube-system",
+            values: { ipam: { mode: "kubernetes" } },
+            atomic: true,
+            timeout: 900,
+        });
+        expect(cni.deleteBeforeReplace).toBe(true);
         expect(cni.provider?.startsWith("urn:pulumi:prod::homelab::homelab:cluster:KubeadmCluster$pulumi:providers:kubernetes::prod-k8s::")).toBe(true);
+        expect(cni.dependencies).toEqual(["urn:pulumi:prod::homelab::homelab:cluster:KubeadmCluster$pulumi-nodejs:dynamic/cluster:ApiReadiness::prod-ready"]);
     });
 
     it("reaches the API through the load balancer, with a kubeconfig that stays secret", async () => {
-        const { waits } = await stackRun("prod");
-        expect(waits.map((w) => w.endpoint)).toEqual(["https://192.168.1.4:6443"]);
+        expect(byName(run, "prod-ready").rawInputs.endpoint).toBe("https://192.168.1.4:6443");
         const kc = yaml.load((run.rawOutputs.clusters as Record<string, { kubeconfig: string }>).prod.kubeconfig) as { clusters: { cluster: { server: string } }[] };
         expect(kc.clusters[0].cluster.server).toBe("https://192.168.1.4:6443");
         expect(run.outputSecretPaths).toEqual(["clusters.prod.kubeconfig"]);
     });
 
-    it("protects the CAs and every VM in prod", () => {
+    it("protects the CAs, the bootstrap token and every VM in prod", () => {
         expect(run.resources.filter((r) => r.protect).map((r) => r.name).sort()).toEqual(
             [
                 ...["ca", "front-proxy-ca", "etcd-ca"].flatMap((n) => [`prod-${n}-cert`, `prod-${n}-key`]),
                 "prod-service-account-key",
+                "prod-token-id",
+                "prod-token-secret",
                 ...["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"].map((n) => `${n}-vm`),
             ].sort(),
         );

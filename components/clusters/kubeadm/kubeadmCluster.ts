@@ -11,7 +11,10 @@ import type { ProxmoxVm } from "../../hosts/proxmoxVm";
 import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../../pki/certificateAuthority";
 import { clusterAccess } from "../access/clusterAccess";
 import type { ClusterAccess, ClusterArgs } from "../contract";
-import { createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticIp } from "../nodes";
+import { CLUSTER_SECRET_OPTIONS, createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticAddressErrors, staticIp } from "../nodes";
+
+/** How long a Helm release may wait for its objects (`timeout`, seconds): room for a first image pull on every node. */
+export const RELEASE_TIMEOUT_SECONDS = 900;
 
 /**
  * kubeadm HA: an HAProxy VM in front of the control planes, CAs pre-placed on every control plane
@@ -22,6 +25,7 @@ export class KubeadmCluster extends pulumi.ComponentResource implements ClusterA
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly endpoint: string;
     public readonly provider: k8s.Provider;
+    public readonly ready: pulumi.Resource;
     public readonly nodes: Readonly<Record<string, ProxmoxVm>>;
     public readonly cni: k8s.helm.v3.Release;
 
@@ -33,6 +37,7 @@ export class KubeadmCluster extends pulumi.ComponentResource implements ClusterA
             ...(cluster.distribution !== "kubeadm" ? [{ propertyPath: "cluster.distribution", reason: `is ${cluster.distribution}, not kubeadm` }] : []),
             ...(args.controlPlanes.length === 0 ? [{ propertyPath: "controlPlanes", reason: "needs at least one control plane" }] : []),
             ...(args.controlPlanes.length > 1 && !lb ? [{ propertyPath: "loadBalancer", reason: "is required with several control planes" }] : []),
+            ...staticAddressErrors(args),
             // The control-plane endpoint goes into every join config, certificate and kubeconfig: it cannot be a DHCP lease.
             ...(lb && lb.ipv4?.kind !== "static" ? [{ propertyPath: "loadBalancer", reason: `${lb.file}: the load balancer is the control-plane endpoint, so it needs a static IPv4 address in ipconfig0` }] : []),
         ]);
@@ -41,8 +46,11 @@ export class KubeadmCluster extends pulumi.ComponentResource implements ClusterA
         const frontProxyCa = new CertificateAuthority(`${name}-front-proxy-ca`, { commonName: "front-proxy-ca" }, { parent: this });
         const etcdCa = new CertificateAuthority(`${name}-etcd-ca`, { commonName: "etcd-ca" }, { parent: this });
         const saKey = serviceAccountKey(`${name}-service-account-key`, this);
+        // RandomString's result is plaintext in state unless asked otherwise (only RandomPassword and RandomBytes
+        // mark theirs secret), and the token joins nodes: secret. Protected like the CAs: a new token would not
+        // match the one the running control plane knows.
         const tokenPart = (suffix: string, length: number) =>
-            new random.RandomString(`${name}-token-${suffix}`, { length, upper: false, special: false }, { parent: this });
+            new random.RandomString(`${name}-token-${suffix}`, { length, upper: false, special: false }, { parent: this, ...CLUSTER_SECRET_OPTIONS });
         const tokenId = tokenPart("id", 6);
         const tokenSecret = tokenPart("secret", 16);
         const admin = new ClientCertificate(`${name}-admin`, { ca, commonName: `${cluster.name}-admin`, organization: "system:masters" }, { parent: this });
@@ -108,20 +116,30 @@ export class KubeadmCluster extends pulumi.ComponentResource implements ClusterA
         this.kubeconfig = access.kubeconfig;
         this.endpoint = access.endpoint;
         this.provider = access.provider;
+        this.ready = access.ready;
 
         const cilium = versions.charts.cilium;
         this.cni = new k8s.helm.v3.Release(
             `${name}-cilium`,
             {
+                // A fixed Helm release name: without one the provider appends a random suffix, which a
+                // replacement changes, so the new release would install beside the old one's objects.
+                name: "cilium",
                 chart: cilium.chart,
                 version: cilium.version,
                 repositoryOpts: { repo: cilium.repo },
                 namespace: "kube-system",
                 // kube-controller-manager allocates node pod CIDRs from podSubnet; Cilium uses them.
                 values: { ipam: { mode: "kubernetes" } },
+                // Roll back a failed install or upgrade instead of leaving a half-installed CNI.
                 atomic: true,
+                // Seconds per Kubernetes operation. Helm's default 300 s is too short for a first install:
+                // every node pulls the agent and operator images over the homelab's uplink.
+                timeout: RELEASE_TIMEOUT_SECONDS,
             },
-            { parent: this, provider: this.provider },
+            // Delete first: a second release could not take over the cluster-scoped objects (CRDs, RBAC)
+            // the old one still owns.
+            { parent: this, provider: this.provider, dependsOn: [this.ready], deleteBeforeReplace: true },
         );
         this.registerOutputs({ kubeconfig: this.kubeconfig, endpoint: this.endpoint });
     }

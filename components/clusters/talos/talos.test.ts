@@ -41,12 +41,12 @@ describe("the dev stack's Talos cluster", () => {
             datastoreId: "local",
             nodeName: "node03",
             url: "https://factory.talos.dev/image/dc7b152cb3ea99b821fcb7340ce7168313ce393d663740b791c36f6e95fc8586/v1.11.5/nocloud-amd64.qcow2",
-            fileName: "talos-v1.11.5-nocloud-amd64-dc7b152cb3ea.qcow2",
+            fileName: "dev-talos-v1.11.5-nocloud-amd64-dc7b152cb3ea.qcow2",
         });
         for (const vm of ["k8s-dev", "k8s-dev-worker-1"]) {
             const inputs = byName(run, `${vm}-vm`).rawInputs as { initialization: { type: string }; disks: { importFrom: string }[] };
             expect(inputs.initialization.type).toBe("nocloud");
-            expect(inputs.disks[0].importFrom).toBe("local:import/talos-v1.11.5-nocloud-amd64-dc7b152cb3ea.qcow2");
+            expect(inputs.disks[0].importFrom).toBe("local:import/dev-talos-v1.11.5-nocloud-amd64-dc7b152cb3ea.qcow2");
         }
         expect(run.resources.filter((r) => r.type === "proxmoxve:download/file:File").map((r) => r.name)).toEqual(["image-talos-node03"]);
     });
@@ -118,13 +118,19 @@ describe("the dev stack's Talos cluster", () => {
         expect(bootstrap.rawInputs.interpreter).toEqual(["/bin/sh", "-c"]);
         expect(bootstrap.rawInputs.environment).toMatchObject({ NODE: "192.168.1.12", ATTEMPTS: "90", DELAY: "10" });
         expect(bootstrap.dependencies).toContain("urn:pulumi:dev::homelab::homelab:hosts:ProxmoxVm$proxmoxve:index/vmLegacy:VmLegacy::k8s-dev-vm");
-        expect(byName(run, "dev-k8s").dependencies).toContain("urn:pulumi:dev::homelab::homelab:cluster:TalosCluster$command:local:Command::dev-bootstrap");
+        expect(byName(run, "dev-ready").dependencies).toContain("urn:pulumi:dev::homelab::homelab:cluster:TalosCluster$command:local:Command::dev-bootstrap");
+        expect(byName(run, "dev-k8s").dependencies).toEqual([
+            "urn:pulumi:dev::homelab::homelab:cluster:TalosCluster$pulumi-nodejs:dynamic/cluster:ApiReadiness::dev-ready",
+            "urn:pulumi:dev::homelab::homelab:pki:CertificateAuthority$tls:index/selfSignedCert:SelfSignedCert::dev-kubernetes-ca-cert",
+            "urn:pulumi:dev::homelab::homelab:pki:ClientCertificate$tls:index/locallySignedCert:LocallySignedCert::dev-admin-cert",
+            "urn:pulumi:dev::homelab::homelab:pki:ClientCertificate$tls:index/privateKey:PrivateKey::dev-admin-key",
+        ]);
     });
 
     it("hands out a kubeconfig for the Kubernetes CA, as a secret", async () => {
-        const { waits } = await stackRun("dev");
-        expect(waits.map((w) => [w.clusterName, w.endpoint])).toEqual([["dev", "https://192.168.1.12:6443"]]);
-        expect(waits[0].caCertPem).toBe(unb64(at(yaml.load(machineConfig(run, "k8s-dev")), "cluster.ca.crt") as string));
+        const ready = byName(run, "dev-ready");
+        expect([ready.rawInputs.clusterName, ready.rawInputs.endpoint]).toEqual(["dev", "https://192.168.1.12:6443"]);
+        expect(ready.rawInputs.caCertPem).toBe(unb64(at(yaml.load(machineConfig(run, "k8s-dev")), "cluster.ca.crt") as string));
         expect(run.outputSecretPaths.sort()).toEqual(["clusters.dev.kubeconfig", "clusters.dev.talosconfig"]);
         expect((run.rawOutputs.clusters as Record<string, { talosconfig: string }>).dev.talosconfig).toBe((byName(run, "dev-bootstrap").rawInputs.environment as Record<string, string>).TALOSCONFIG_DATA);
     });

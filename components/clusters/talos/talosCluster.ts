@@ -11,7 +11,7 @@ import type { ProxmoxVm } from "../../hosts/proxmoxVm";
 import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../../pki/certificateAuthority";
 import { clusterAccess } from "../access/clusterAccess";
 import type { ClusterAccess, ClusterArgs } from "../contract";
-import { createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticIp } from "../nodes";
+import { CLUSTER_IDENTITY, CLUSTER_SECRET_OPTIONS, createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticAddressErrors, staticIp } from "../nodes";
 
 /**
  * Talos on the nocloud image from the Image Factory: machine configs generated in the program and
@@ -21,6 +21,7 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly endpoint: string;
     public readonly provider: k8s.Provider;
+    public readonly ready: pulumi.Resource;
     public readonly nodes: Readonly<Record<string, ProxmoxVm>>;
     /** talosctl client configuration (O=os:admin), a secret. */
     public readonly talosconfig: pulumi.Output<string>;
@@ -36,6 +37,7 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
             ...[...args.controlPlanes, ...args.workers]
                 .filter((vm) => vm.user || vm.clone)
                 .map((vm) => ({ propertyPath: "controlPlanes", reason: `${vm.file} sets a cloud-init user or a template, which Talos cannot use` })),
+            ...staticAddressErrors(args),
             ...(args.controlPlanes.length > 1 && !cluster.vip ? [{ propertyPath: "cluster.vip", reason: "is required with several control planes" }] : []),
             ...[...args.controlPlanes, ...args.workers]
                 .map((vm) => [vm, bootDiskDevice(vm)] as const)
@@ -48,8 +50,12 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
         const aggregatorCa = ca("aggregator-ca", "aggregator");
         const etcdCa = ca("etcd-ca", "etcd");
         const saKey = serviceAccountKey(`${name}-service-account-key`, this);
-        const part = (suffix: string, length: number) => new random.RandomString(`${name}-${suffix}`, { length, upper: false, special: false }, { parent: this }).result;
-        const bytes = (suffix: string) => new random.RandomBytes(`${name}-${suffix}`, { length: 32 }, { parent: this }).base64;
+        // The cluster's identity: tokens, cluster id and secret, and the secretbox key that encrypts Secrets in
+        // etcd. A new one splits the cluster or leaves existing Secrets unreadable, so all are protected like
+        // the CAs; the RandomStrings' results are also marked secret, which RandomString alone does not do.
+        const part = (suffix: string, length: number) =>
+            new random.RandomString(`${name}-${suffix}`, { length, upper: false, special: false }, { parent: this, ...CLUSTER_SECRET_OPTIONS }).result;
+        const bytes = (suffix: string) => new random.RandomBytes(`${name}-${suffix}`, { length: 32 }, { parent: this, ...CLUSTER_IDENTITY }).base64;
         const machineToken = pulumi.interpolate`${part("machine-token-id", 6)}.${part("machine-token-secret", 16)}`;
         const clusterToken = pulumi.interpolate`${part("cluster-token-id", 6)}.${part("cluster-token-secret", 16)}`;
         const kubeAdmin = new ClientCertificate(`${name}-admin`, { ca: kubernetesCa, commonName: `${cluster.name}-admin`, organization: "system:masters" }, { parent: this });
@@ -115,6 +121,12 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
                 create: TALOS_BOOTSTRAP_SCRIPT,
                 interpreter: ["/bin/sh", "-c"],
                 environment: { TALOSCONFIG_DATA: this.talosconfig, NODE: firstIp, ATTEMPTS: "90", DELAY: "10" },
+                // With one control plane, a replaced first node is a new, empty cluster: its VM id changes, which
+                // replaces this command and so bootstraps it (a bootstrapped node answers AlreadyExists, which the
+                // script counts as success). With several, a replaced node rejoins the surviving etcd members;
+                // bootstrapping it would found a second etcd cluster (Talos refuses only once its etcd data
+                // directory is non-empty: internal/app/machined/internal/server/v1alpha1/v1alpha1_server.go).
+                triggers: args.controlPlanes.length === 1 ? [nodes[first.name].vm.id] : [],
             },
             { parent: this, dependsOn: [nodes[first.name].vm] },
         );
@@ -123,6 +135,7 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
         this.kubeconfig = access.kubeconfig;
         this.endpoint = access.endpoint;
         this.provider = access.provider;
+        this.ready = access.ready;
         this.registerOutputs({ kubeconfig: this.kubeconfig, endpoint: this.endpoint, talosconfig: this.talosconfig });
     }
 }
