@@ -5,6 +5,12 @@ export default tseslint.config(
     { ignores: ["node_modules/", "bin/", "out/", "tmp/", "coverage/", "*.js"] },
     ...tseslint.configs.recommended,
     {
+        // The loader is CommonJS JavaScript: Node runs it before any TypeScript can be compiled.
+        files: ["loader/**/*.js"],
+        languageOptions: { sourceType: "commonjs" },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
+    {
         files: ["**/*.ts"],
         languageOptions: {
             parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -1,11 +1,14 @@
-/** Transpile-only: type errors are caught by `npm run typecheck`, not on every test run. */
+/**
+ * Transpile-only, with the same esbuild transform as the loader `pulumi up` uses (loader/jest.js):
+ * type errors are caught by `npm run typecheck`, not on every test run.
+ */
 module.exports = {
   testEnvironment: "node",
   // Unit tests sit beside their modules; whole-program tests live in tests/.
-  roots: ["<rootDir>/config", "<rootDir>/components", "<rootDir>/render", "<rootDir>/bench", "<rootDir>/driver", "<rootDir>/tests", "<rootDir>/deployments", "<rootDir>/policy"],
+  roots: ["<rootDir>/config", "<rootDir>/components", "<rootDir>/render", "<rootDir>/loader", "<rootDir>/driver", "<rootDir>/tests", "<rootDir>/deployments", "<rootDir>/policy"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
+    "^.+\\.ts$": "<rootDir>/loader/jest.js",
   },
   testTimeout: 30000,
   // Jest's default (cores - 1) is one worker on a 2-core machine; the tests spend much of their time

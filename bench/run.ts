@@ -1,25 +1,36 @@
-import * as pulumi from "@pulumi/pulumi";
-import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
-import * as command from "@pulumi/command";
-import * as k8s from "@pulumi/kubernetes";
-import * as random from "@pulumi/random";
-import * as tls from "@pulumi/tls";
-import { apiReadinessProvider } from "../components/clusters/access/apiReadiness";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
 import { preparePlatform } from "../program";
-import { ProgramRun, RecordedResource, runProgram } from "../render/harness";
+import { longestChain } from "../render/dependencyGraph";
+import { ProgramRun, runProgram } from "../render/harness";
 import { readStackConfig } from "../render/stackConfig";
+import { floorProgram, Shape } from "./floor";
 import { syntheticFleet } from "./fleet";
-import { longestChain } from "./chain";
 
 /**
- * `npm run bench`: renders each stack and synthetic fleets of 10, 100 and 1,000 VMs under the mock
+ * `npm run bench`, in two parts.
+ *
+ * In-process: renders each stack and synthetic fleets of 10, 100 and 1,000 VMs under the mock
  * monitor, next to a floor: a bare program registering the same resources under the same monitor.
  * The ratio is what the platform's own logic (loading, validation, rendering, components) costs.
+ * Each case also gets its longest dependency chain (render/dependencyGraph.ts).
+ *
+ * Whole processes: each stack evaluated by a fresh `node` started the way `pulumi up` starts it
+ * (Pulumi.yaml's `nodeargs`, then the source-map-support that @pulumi/pulumi/cmd/run installs), from
+ * the TypeScript sources, next to a floor process: plain `node` running a bare program that loads
+ * the same provider SDKs and registers the same resources under the same mock monitor, precompiled,
+ * without source maps. That ratio includes what the in-process one leaves out: starting Node,
+ * loading the SDKs, compiling the program and mapping its stack traces.
  */
 
 // Run from the project folder; `npm run bench` runs the precompiled copy under bin/.
 const projectDir = process.cwd();
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+// Synthetic fleet sizes; BENCH_FLEETS="" measures the stacks only.
+const FLEETS = (process.env.BENCH_FLEETS ?? "10,100,1000").split(",").filter(Boolean).map(Number);
 
 interface Case {
     readonly label: string;
@@ -28,78 +39,6 @@ interface Case {
     readonly config: Record<string, string>;
     readonly secretKeys: string[];
     readonly projectDir: string;
-}
-
-/** The readiness resource, replayed with the same provider object (so the floor pays its serialization too). */
-class FloorReadiness extends pulumi.dynamic.Resource {
-    constructor(name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {
-        super(apiReadinessProvider, name, Object.fromEntries(Object.entries(args).filter(([k]) => k !== "__provider")), opts, "cluster", "ApiReadiness");
-    }
-}
-
-/** The SDK classes behind the types the program registers, so the floor pays the same per-class cost. */
-const CLASSES: Record<string, new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.Resource> = { // eslint-disable-line @typescript-eslint/no-explicit-any -- replayed recorded inputs
-    "proxmoxve:index/vmLegacy:VmLegacy": proxmoxve.VmLegacy,
-    "proxmoxve:index/fileLegacy:FileLegacy": proxmoxve.FileLegacy,
-    "proxmoxve:download/file:File": proxmoxve.download.File,
-    "pulumi:providers:proxmoxve": proxmoxve.Provider,
-    "tls:index/privateKey:PrivateKey": tls.PrivateKey,
-    "tls:index/selfSignedCert:SelfSignedCert": tls.SelfSignedCert,
-    "tls:index/certRequest:CertRequest": tls.CertRequest,
-    "tls:index/locallySignedCert:LocallySignedCert": tls.LocallySignedCert,
-    "random:index/randomPassword:RandomPassword": random.RandomPassword,
-    "random:index/randomString:RandomString": random.RandomString,
-    "random:index/randomBytes:RandomBytes": random.RandomBytes,
-    "pulumi:providers:kubernetes": k8s.Provider,
-    "kubernetes:helm.sh/v3:Release": k8s.helm.v3.Release,
-    "kubernetes:core/v1:Namespace": k8s.core.v1.Namespace,
-    "kubernetes:core/v1:Secret": k8s.core.v1.Secret,
-    "kubernetes:core/v1:ServiceAccount": k8s.core.v1.ServiceAccount,
-    "kubernetes:core/v1:ConfigMap": k8s.core.v1.ConfigMap,
-    "kubernetes:networking.k8s.io/v1:NetworkPolicy": k8s.networking.v1.NetworkPolicy,
-    "kubernetes:rbac.authorization.k8s.io/v1:Role": k8s.rbac.v1.Role,
-    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": k8s.rbac.v1.ClusterRole,
-    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": k8s.rbac.v1.RoleBinding,
-    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": k8s.rbac.v1.ClusterRoleBinding,
-    "kubernetes:apps/v1:Deployment": k8s.apps.v1.Deployment,
-    "kubernetes:storage.k8s.io/v1:StorageClass": k8s.storage.v1.StorageClass,
-    "command:local:Command": command.local.Command,
-    "pulumi-nodejs:dynamic/cluster:ApiReadiness": FloorReadiness,
-};
-
-class FloorComponent extends pulumi.ComponentResource {
-    constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions) {
-        super(type, name, {}, opts);
-        this.registerOutputs({});
-    }
-}
-
-/**
- * The floor: the same resources (same SDK classes, same recorded inputs, same parent tree) registered
- * by a bare program with no validation, no rendering and no components' logic.
- */
-function floorProgram(shape: readonly RecordedResource[]): () => Promise<Record<string, unknown>> {
-    return async () => {
-        const byUrn = new Map<string, pulumi.Resource>();
-        const ordered = shape.filter((r) => r.type !== "pulumi:pulumi:Stack").sort((a, b) => a.urn.split("$").length - b.urn.split("$").length);
-        for (const r of ordered) {
-            const opts = { parent: r.parent ? byUrn.get(r.parent) : undefined };
-            const Class = CLASSES[r.type];
-            let resource: pulumi.Resource;
-            if (Class) {
-                resource = new Class(r.name, r.rawInputs, opts);
-            } else if (r.custom && r.type.startsWith("kubernetes:") && r.rawInputs.apiVersion) {
-                // Custom resources (issuers, pools, gateways, schedules): the SDK class for any kind.
-                resource = new k8s.apiextensions.CustomResource(r.name, r.rawInputs as k8s.apiextensions.CustomResourceArgs, opts);
-            } else if (r.custom) {
-                throw new Error(`the floor has no SDK class for ${r.type}; add it to CLASSES`);
-            } else {
-                resource = new FloorComponent(r.type, r.name, opts);
-            }
-            byUrn.set(r.urn, resource);
-        }
-        return {};
-    };
 }
 
 async function once(run: () => Promise<ProgramRun>): Promise<{ ms: number; result: ProgramRun }> {
@@ -113,47 +52,118 @@ async function once(run: () => Promise<ProgramRun>): Promise<{ ms: number; resul
     return { ms: Number(process.hrtime.bigint() - start) / 1e6, result };
 }
 
+/** Pulumi.yaml's `runtime.options.nodeargs`, what the language host puts before its runner; BENCH_NODEARGS overrides. */
+function nodeArgs(): string[] {
+    const project = yaml.load(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { runtime?: { options?: { nodeargs?: string } } };
+    const args = process.env.BENCH_NODEARGS ?? project.runtime?.options?.nodeargs ?? "";
+    return args.split(/\s+/).filter(Boolean);
+}
+
+/** A fresh node process, timed from spawn to exit; it prints `{"resources": n}` last. */
+function timedProcess(args: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; resources: number } {
+    const start = process.hrtime.bigint();
+    const child = spawnSync(process.execPath, args, { cwd: projectDir, encoding: "utf8", env });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (child.status !== 0) {
+        throw new Error(`node ${args.join(" ")} exited with ${child.status}: ${child.stderr}`);
+    }
+    const last = child.stdout.trim().split("\n").pop() ?? "";
+    return { ms, resources: (JSON.parse(last) as { resources: number }).resources };
+}
+
+function table(rows: string[][]): string {
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+    return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ")).join("\n") + "\n";
+}
+
 async function main(): Promise<void> {
+    const started = process.hrtime.bigint();
     const cases: Case[] = ["tools", "dev", "prod"].map((stack) => ({ label: `stack ${stack}`, vms: 0, stack, projectDir, ...readStackConfig(projectDir, stack) }));
-    for (const vms of [10, 100, 1000]) {
+    for (const vms of FLEETS) {
         cases.push({ label: `fleet ${vms} VMs`, vms, stack: "bench", ...syntheticFleet(vms) });
     }
     // Warm up module loading and the JIT so the first case is not charged for them.
     await runProgram({ stack: cases[0].stack, config: cases[0].config, secretKeys: cases[0].secretKeys, preview: true, prepare: () => preparePlatform(projectDir) });
 
     const rows: string[][] = [["case", "resources", "longest chain", "program ms", "floor ms", "ratio", "ms per VM"]];
+    const shapes = new Map<string, Shape>();
+    const chains: string[] = [];
     for (const c of cases) {
         const runProgramCase = () => runProgram({ stack: c.stack, config: c.config, secretKeys: c.secretKeys, preview: true, prepare: () => preparePlatform(c.projectDir) });
-        const shape = (await once(runProgramCase)).result.resources;
+        // The first program run is timed like the others and gives the floor its shape.
+        const first = await once(runProgramCase);
+        const shape = first.result.resources;
         const runFloor = () => runProgram({ stack: c.stack, config: {}, secretKeys: [], preview: true, prepare: () => floorProgram(shape) });
         // Interleaved, best of REPEATS each: heap state and the machine's load then weigh on both alike.
-        let programMs = Infinity;
+        let programMs = first.ms;
         let floorMs = Infinity;
         for (let i = 0; i < REPEATS; i++) {
-            programMs = Math.min(programMs, (await once(runProgramCase)).ms);
+            if (i > 0) {
+                programMs = Math.min(programMs, (await once(runProgramCase)).ms);
+            }
             const floor = await once(runFloor);
             if (floor.result.resources.length !== shape.length) {
                 throw new Error(`floor registered ${floor.result.resources.length} resources, the program ${shape.length}`);
             }
             floorMs = Math.min(floorMs, floor.ms);
         }
+        const chain = longestChain(shape);
+        if (!c.vms) {
+            shapes.set(c.stack, shape.map(({ urn, type, name, custom, parent, rawInputs }) => ({ urn, type, name, custom, parent, rawInputs })));
+            const byUrn = new Map(shape.map((r) => [r.urn, r]));
+            chains.push(`${c.stack}: ${chain.urns.filter((u) => byUrn.get(u)!.custom).map((u) => byUrn.get(u)!.name).join(" → ")}`);
+        }
         rows.push([
             c.label,
             String(shape.length),
-            String(longestChain(shape).length),
+            String(chain.length),
             programMs.toFixed(0),
             floorMs.toFixed(0),
             (programMs / floorMs).toFixed(2),
             c.vms ? (programMs / c.vms).toFixed(2) : "",
         ]);
     }
-    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    for (const row of rows) {
-        process.stdout.write(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ") + "\n");
-    }
-    process.stdout.write(`\nbest of ${REPEATS} interleaved runs each (BENCH_REPEATS), garbage collected before each, preview mode, in-process mock monitor, precompiled JavaScript; node ${process.version}\n`);
+    process.stdout.write(table(rows));
+    process.stdout.write(`\nin-process: best of ${REPEATS} interleaved runs each (BENCH_REPEATS), garbage collected before each, preview mode, mock monitor, precompiled JavaScript; node ${process.version}\n`);
     process.stdout.write("floor: the same resources (same SDK classes, inputs and parents) registered by a bare program; ratio = program / floor\n");
-    process.stdout.write("longest chain: custom resources on the longest path of the dependency graph, which deploy time follows (independent resources deploy in parallel)\n");
+    process.stdout.write("longest chain: resources on the longest path of dependencies and provider references (parents are not edges):\n");
+    for (const line of chains) {
+        process.stdout.write(`  ${line}\n`);
+    }
+
+    // Whole processes, per stack.
+    const args = nodeArgs();
+    const sourceMaps = ["--require", "source-map-support/register"];
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-bench-processes-"));
+    const processRows: string[][] = [["stack", "resources", "program ms", "floor ms", "ratio", "first run ms"]];
+    for (const [stack, shape] of shapes) {
+        const shapeFile = path.join(work, `${stack}.json`);
+        fs.writeFileSync(shapeFile, JSON.stringify(shape));
+        const program = [...args, ...sourceMaps, "bench/evaluate.ts", stack];
+        const floor = [path.join(__dirname, "floor.js"), shapeFile, stack];
+        // A first run with an empty compile cache (what the first `pulumi up` after a change pays),
+        // then one that fills the project's cache, so the timed runs start as repeated runs do.
+        const cold = timedProcess(program, { ...process.env, HOMELAB_TS_CACHE: fs.mkdtempSync(path.join(work, "cache-")) });
+        timedProcess(program);
+        let programMs = Infinity;
+        let floorMs = Infinity;
+        for (let i = 0; i < REPEATS; i++) {
+            const p = timedProcess(program);
+            const f = timedProcess(floor);
+            if (p.resources !== shape.length || f.resources !== shape.length || cold.resources !== shape.length) {
+                throw new Error(`${stack}: the program process registered ${p.resources} resources, the floor process ${f.resources}, in-process ${shape.length}`);
+            }
+            programMs = Math.min(programMs, p.ms);
+            floorMs = Math.min(floorMs, f.ms);
+        }
+        processRows.push([stack, String(shape.length), programMs.toFixed(0), floorMs.toFixed(0), (programMs / floorMs).toFixed(2), cold.ms.toFixed(0)]);
+    }
+    fs.rmSync(work, { recursive: true, force: true });
+    process.stdout.write(`\n${table(processRows)}`);
+    process.stdout.write(`\nwhole processes, spawn to exit: program = node ${[...args, ...sourceMaps].join(" ")} bench/evaluate.ts <stack> (TypeScript sources, warm compile cache);\n`);
+    process.stdout.write(`floor = node bin/bench/floor.js (precompiled, no source maps, same SDKs, same resources); best of ${REPEATS} interleaved;\n`);
+    process.stdout.write("first run = the program process with an empty compile cache (HOMELAB_TS_CACHE); BENCH_NODEARGS replaces Pulumi.yaml's nodeargs\n");
+    process.stdout.write(`\nbench took ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(0)} s\n`);
 }
 
 main().catch((err: unknown) => {

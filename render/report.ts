@@ -3,7 +3,7 @@ import type { ProgramRun, RecordedResource } from "./harness";
 /** Pure formatting of a recorded program run: the printed tree, the Mermaid graph, the resource list. */
 
 /** Provider references arrive as `<urn>::<id>`; the URN is what identifies the provider. */
-function providerUrn(ref: string | undefined): string | undefined {
+export function providerUrn(ref: string | undefined): string | undefined {
     if (!ref) {
         return undefined;
     }

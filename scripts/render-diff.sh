@@ -35,7 +35,10 @@ fi
 render() {
   local dir="$1" stack="$2" side="$3"
   mkdir -p "$work/$side"
-  if (cd "$dir" && node_modules/.bin/ts-node --transpile-only render/cli.ts "$stack" >/dev/null 2>"$work/$stack.$side.err"); then
+  # The project's esbuild loader where the checkout has one; older checkouts ran the render with ts-node.
+  local runner=(node_modules/.bin/ts-node --transpile-only)
+  [ -f "$dir/loader/register.js" ] && runner=(node --require ./loader/register.js)
+  if (cd "$dir" && "${runner[@]}" render/cli.ts "$stack" >/dev/null 2>"$work/$stack.$side.err"); then
     cp -r "$dir/out/$stack" "$work/$side/$stack"
   else
     mkdir -p "$work/$side/$stack"

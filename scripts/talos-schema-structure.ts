@@ -7,7 +7,7 @@ import * as fs from "fs";
  * (description, title, markdownDescription, x-intellij-html-description) and `format`.
  *
  *   git -C <talos checkout> show v1.11.5:website/content/v1.11/schemas/config.schema.json > upstream.json
- *   npx ts-node --transpile-only scripts/talos-schema-structure.ts upstream.json v1.11.5 > tests/fixtures/talos/config.schema.v1.11.5.structure.json
+ *   node --require ./loader/register.js scripts/talos-schema-structure.ts upstream.json v1.11.5 > tests/fixtures/talos/config.schema.v1.11.5.structure.json
  */
 const PROSE = new Set(["description", "title", "markdownDescription", "x-intellij-html-description", "format"]);
 /** Keywords whose value maps names to schemas: those names are data, not keywords. */

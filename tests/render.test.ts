@@ -9,8 +9,9 @@ import { PROJECT_DIR } from "./helpers";
 import { run as runTool } from "./validators";
 
 /** The offline render as users run it: `npm run render -- <stack>`, a real child process. */
+const RENDER_SCRIPT = "node --require ./loader/register.js render/cli.ts";
 function render(...args: string[]) {
-    return spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "render/cli.ts", ...args], {
+    return spawnSync(process.execPath, [...RENDER_SCRIPT.split(" ").slice(1), ...args], {
         cwd: PROJECT_DIR,
         encoding: "utf8",
         env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_ACCESS_TOKEN: undefined },
@@ -30,6 +31,11 @@ describe("npm run render", () => {
     let result: ReturnType<typeof render>;
     beforeAll(() => {
         result = render("prod");
+    });
+
+    it("is the npm script, run through the project's esbuild loader", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
+        expect(pkg.scripts.render).toBe(RENDER_SCRIPT);
     });
 
     it("succeeds with no credentials and prints the tree with every VM", () => {
