@@ -243,6 +243,18 @@ describe("drift", () => {
         expect(summaryLine(runs)).toBe("ran: tools, dev, prod; failed: none; skipped: none; drifted: dev");
     });
 
+    it("drift that shows only in the refresh (the preview proposes nothing) is still drift", async () => {
+        const fake = new FakeAutomation({
+            tools: {},
+            dev: { ops: { refresh: [{ changes: { update: 2, same: 40 } }], preview: [{ changes: { same: 42 } }] } },
+            prod: {},
+        });
+        const { runs } = await drive(fake, "drift");
+        expect(results(runs)).toEqual({ tools: "succeeded", dev: "drifted", prod: "succeeded" });
+        expect(runs[1].message).toBe("drift: refresh changed 2 resources in state; preview proposes no changes");
+        expect(exitCode(runs)).toBe(1);
+    });
+
     it("a drifted tools stack still lets dev and prod be checked", async () => {
         const fake = new FakeAutomation({ tools: { ops: { preview: [{ changes: { create: 1 } }] } }, dev: {}, prod: {} });
         const { runs } = await drive(fake, "drift");
