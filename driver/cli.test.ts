@@ -205,6 +205,15 @@ describe("npm run platform", () => {
         expect(await platformCli(["render"], h.deps)).toBe(2);
         expect(h.stderr()).toBe("usage: npm run render -- <stack> [--project-dir DIR]   (stacks: dev, prod, tools)\n");
     });
+
+    it("render of an unknown stack is a usage error, like preview's", async () => {
+        const h = harness(new FakeAutomation({}));
+        expect(await platformCli(["render", "nope"], h.deps)).toBe(2);
+        expect(h.stderr()).toBe('error: unknown stack "nope"; the stacks are tools, dev, prod\n');
+        const p = harness(new FakeAutomation({}));
+        expect(await platformCli(["preview", "nope"], p.deps)).toBe(2);
+        expect(p.stderr()).toBe('error: unknown stack "nope"; the stacks are tools, dev, prod\n');
+    });
 });
 
 describe("without a Pulumi CLI (none is installed here)", () => {

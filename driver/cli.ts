@@ -129,9 +129,20 @@ export async function platformCli(argv: readonly string[], deps: CliDeps): Promi
             // The offline render has its own arguments (<stack> [--project-dir DIR]). Loaded
             // here only: it pulls in the whole program and every provider SDK, which the other
             // commands never need (they run the program through the CLI).
+            const renderArgs = argv.slice(argv.indexOf("render") + 1);
+            const stack = renderArgs.find((a, i) => !a.startsWith("-") && renderArgs[i - 1] !== "--project-dir");
+            if (stack !== undefined && !(stack in STACK_GRAPH)) {
+                // The same usage error as `preview nope`, before the render's heavy import.
+                try {
+                    orderStacks(STACK_GRAPH, [stack], "forward");
+                } catch (err) {
+                    deps.stderr(`error: ${(err as Error).message}\n`);
+                    return 2;
+                }
+            }
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             const { renderCli } = require("../render/cli") as typeof import("../render/cli");
-            return await renderCli(argv.slice(argv.indexOf("render") + 1), { out, err: deps.stderr });
+            return await renderCli(renderArgs, { out, err: deps.stderr });
         }
         if (!(parsed.command in COMMAND_FLAGS)) {
             throw new UsageError(parsed.command ? `unknown command "${parsed.command}"` : "no command given");
