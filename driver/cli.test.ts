@@ -143,6 +143,8 @@ describe("npm run platform", () => {
         );
         expect(h.stdout() + plain.stdout()).not.toContain("PLAINTEXT");
         expect(fake.secretReads).toEqual([]);
+        // Read-only: a missing stack is not created.
+        expect([...new Set(fake.selectModes)]).toEqual(["tools:select", "dev:select"]);
     });
 
     it("kubeconfig merges the stacks' secret outputs into a 0600 file and prints no key material", async () => {
@@ -158,6 +160,7 @@ describe("npm run platform", () => {
         expect(fs.statSync(file).mode & 0o777).toBe(0o600);
         expect(fs.readFileSync(file, "utf8")).toContain("current-context: tools\n");
         expect(fake.secretReads.sort()).toEqual(["dev", "prod", "tools"]);
+        expect(fake.selectModes.sort()).toEqual(["dev:select", "prod:select", "tools:select"]);
     });
 
     it("kubeconfig --from vault --vault-path writes the merge to its own Vault path", async () => {

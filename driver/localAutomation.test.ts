@@ -110,9 +110,17 @@ describe("the real adapter over LocalWorkspace, against a stand-in `pulumi` on P
         ]);
     });
 
-    it("an unknown stack is created (createOrSelectStack)", async () => {
-        await expect(new LocalAutomation(project).select("qa")).rejects.toMatchObject({ kind: "command" });
+    it("an unknown stack is created only when asked to (createOrSelectStack, for preview and up)", async () => {
+        await expect(new LocalAutomation(project).select("qa", { create: true })).rejects.toMatchObject({ kind: "command" });
         expect(calls()).toEqual(["version", "stack select --stack qa --non-interactive", "stack init qa --non-interactive"]);
+    });
+
+    it("otherwise a missing stack is an error naming it, and nothing is created (selectStack)", async () => {
+        await expect(new LocalAutomation(project).select("qa")).rejects.toMatchObject({
+            kind: "stack-not-found",
+            message: 'stack "qa" does not exist in this backend (only preview and up create a stack)',
+        });
+        expect(calls()).toEqual(["version", "stack select --stack qa --non-interactive"]);
     });
 
     it("aborting sends the CLI one SIGINT and reports the operation cancelled", async () => {

@@ -116,6 +116,17 @@ describe("failures", () => {
         expect(runs[1].message).toBe("cannot select the stack: no stack named 'dev' found");
     });
 
+    it("only preview and up may create a missing stack; refresh, drift and destroy only select", async () => {
+        const modes: Record<string, string[]> = {};
+        for (const operation of ["preview", "up", "refresh", "drift", "destroy"] as const) {
+            const fake = new FakeAutomation({ tools: {}, dev: {}, prod: {} });
+            await drive(fake, operation);
+            modes[operation] = [...fake.selectModes].sort();
+        }
+        const all = (mode: string) => ["dev", "prod", "tools"].map((s) => `${s}:${mode}`);
+        expect(modes).toEqual({ preview: all("create-or-select"), up: all("create-or-select"), refresh: all("select"), drift: all("select"), destroy: all("select") });
+    });
+
     it("without a CLI the whole run stops with that one error and prints nothing else", async () => {
         const fake = new FakeAutomation({ tools: {}, dev: {}, prod: {} }, true);
         const out = capture();
