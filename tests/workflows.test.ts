@@ -223,7 +223,12 @@ describe("the deploy workflow", () => {
         expect(workflow.jobs.up["runs-on"]).toEqual(["self-hosted", "linux", "homelab"]);
         expect(workflow.env?.PULUMI_VERSION).toBe(versions.pulumiCli);
         const runs = workflow.jobs.up.steps.map((s) => s.run ?? "").join("\n");
-        expect(runs).toContain('npm run --silent affected -- --mode deploy --base "$BEFORE_SHA" --head HEAD');
+        // Each stack from its last successful update's commit, not from the push's `before`.
+        expect(runs).toContain(`pulumi stack history --stack "$stack" --json`);
+        expect(runs).toContain(`jq -r 'map(select(.kind == "update" and .result == "succeeded"))[0].environment["git.head"] // ""'`);
+        expect(runs).toContain('npm run --silent affected -- --mode deploy --deployed "${deployed[@]}" --head HEAD');
+        expect(runs).not.toContain("github.event.before");
+        expect(JSON.stringify(workflow)).not.toContain("github.event.before");
         expect(runs).toContain('npm run platform -- up "${stack_list[@]}"');
     });
 });
@@ -258,7 +263,24 @@ describe("npm run affected", () => {
 
     it("treats a missing base (a new branch's zero SHA) as every stack, and refuses bad usage", () => {
         expect(run("--mode", "deploy", "--base", "0000000000000000000000000000000000000000")).toEqual({ code: 0, out: "tools dev prod\n", err: "" });
-        expect(run("--mode", "sideways", "--files", "x")).toEqual({ code: 2, out: "", err: "usage: affected-stacks --mode preview|deploy (--base SHA [--head SHA] | --files FILE...)\n" });
+        expect(run("--mode", "sideways", "--files", "x")).toEqual({ code: 2, out: "", err: "usage: affected-stacks --mode preview|deploy (--base SHA [--head SHA] | --deployed STACK=SHA... [--head SHA] | --files FILE...)\n" });
+    });
+
+    it("with --deployed, diffs each stack from its last successful update: missed pushes are caught up", () => {
+        const git = (...args: string[]) => spawnSync("git", args, { cwd: PROJECT_DIR, encoding: "utf8" }).stdout.trim();
+        const head = git("rev-parse", "HEAD");
+        // The commit before the last change to dev's stack file: dev was deployed there, the
+        // pushes since then (whatever happened to their runs) were not.
+        const lastDevChange = git("log", "-1", "--format=%H", "--", "Pulumi.dev.yaml");
+        const devDeployed = git("rev-parse", `${lastDevChange}^`);
+        expect(run("--mode", "deploy", "--deployed", `tools=${head}`, `dev=${devDeployed}`, `prod=${head}`, "--head", head)).toEqual({ code: 0, out: "dev\n", err: "" });
+        expect(run("--mode", "deploy", "--deployed", `tools=${head}`, `dev=${head}`, `prod=${head}`)).toEqual({ code: 0, out: "\n", err: "" });
+        expect(run("--mode", "deploy", "--deployed", `tools=${head}`, "dev=", `prod=${"f".repeat(40)}`)).toEqual({
+            code: 0,
+            out: "dev prod\n",
+            err: `affected-stacks: dev has no successful update on record; deploying it\naffected-stacks: prod's last deployed commit ${"f".repeat(40)} is not in this history; deploying it\n`,
+        });
+        expect(run("--mode", "deploy", "--deployed", "staging=abc")).toEqual({ code: 2, out: "", err: 'affected-stacks: --deployed takes STACK=SHA for the stacks tools, dev, prod, got "staging=abc"\n' });
     });
 });
 
