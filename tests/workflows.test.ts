@@ -213,6 +213,50 @@ describe("the pull-request workflow", () => {
     });
 });
 
+describe("the render-diff commenter's script (actions/github-script), run against a stand-in API", () => {
+    const step = load(path.join(WORKFLOWS, "render-diff-comment.yml")).jobs.comment.steps.find((s) => s.uses?.startsWith("actions/github-script"));
+    const script = String(step?.with?.script);
+    const body = "<!-- homelab-render-diff -->\n### Offline render\n";
+    const run = async (pr: { sha: string; repo: string }) => {
+        const calls: string[] = [];
+        const files: Record<string, string> = { "render-diff/pr-number": "42\n", "render-diff/comment.md": body };
+        const github = {
+            paginate: async () => [],
+            rest: {
+                pulls: { get: async (a: { pull_number: number }) => (calls.push(`pulls.get ${a.pull_number}`), { data: { head: { sha: pr.sha, repo: { full_name: pr.repo } } } }) },
+                issues: {
+                    listComments: {},
+                    createComment: async (a: { issue_number: number; body: string }) => calls.push(`createComment ${a.issue_number} ${a.body === body}`),
+                    updateComment: async () => calls.push("updateComment"),
+                },
+            },
+        };
+        const context = { repo: { owner: "homelab", repo: "platform" }, payload: { workflow_run: { head_sha: "a".repeat(40), head_repository: { full_name: "fork/platform" } } } };
+        const fakeRequire = (m: string) => {
+            expect(m).toBe("fs");
+            return { readFileSync: (f: string) => files[f] };
+        };
+        const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
+        const error = await new AsyncFunction("require", "github", "context", script)(fakeRequire, github, context).then(
+            () => undefined,
+            (e: Error) => e.message,
+        );
+        return { calls, error };
+    };
+
+    it("posts when the pull request's head is the commit and repository the run built", async () => {
+        expect(await run({ sha: "a".repeat(40), repo: "fork/platform" })).toEqual({ calls: ["pulls.get 42", "createComment 42 true"], error: undefined });
+    });
+
+    it("refuses a PR number whose head is another commit or another fork", async () => {
+        expect(await run({ sha: "b".repeat(40), repo: "fork/platform" })).toEqual({
+            calls: ["pulls.get 42"],
+            error: `pull request #42 is at fork/platform@${"b".repeat(40)}, not fork/platform@${"a".repeat(40)}: not posting`,
+        });
+        expect((await run({ sha: "a".repeat(40), repo: "other/platform" })).calls).toEqual(["pulls.get 42"]);
+    });
+});
+
 describe("the deploy workflow", () => {
     const workflow = load(path.join(WORKFLOWS, "deploy.yml"));
 
