@@ -197,7 +197,7 @@ describe("the pull-request workflow", () => {
         const runs = preview.steps.map((s) => s.run ?? "").join("\n");
         expect(runs).toContain('curl -fsSL https://get.pulumi.com | sh -s -- --version "$PULUMI_VERSION"');
         expect(runs).toContain('npm run --silent affected -- --mode preview --base "$BASE_SHA" --head "$HEAD_SHA"');
-        expect(runs).toContain('npm run platform -- preview "${stack_list[@]}" --comment-file comment.md --github');
+        expect(runs).toContain('npm run platform -- preview "${stack_list[@]}" --policy-pack policy --comment-file comment.md --github');
     });
 
     it("gives forks the render diff on a hosted runner, with no secret", () => {
@@ -273,7 +273,7 @@ describe("the deploy workflow", () => {
         expect(runs).toContain('npm run --silent affected -- --mode deploy --deployed "${deployed[@]}" --head HEAD');
         expect(runs).not.toContain("github.event.before");
         expect(JSON.stringify(workflow)).not.toContain("github.event.before");
-        expect(runs).toContain('npm run platform -- up "${stack_list[@]}"');
+        expect(runs).toContain('npm run platform -- up "${stack_list[@]}" --policy-pack policy');
     });
 });
 
