@@ -127,6 +127,33 @@ describe("npm run platform", () => {
         }
     });
 
+    it("preview --none-affected runs no stack and replaces an earlier preview comment, creating none", async () => {
+        const gh = new FakeGitHub("lab", "platform", 9, "ghs_x");
+        await gh.start();
+        try {
+            const env = { GITHUB_TOKEN: "ghs_x", GITHUB_REPOSITORY: "lab/platform", GITHUB_API_URL: gh.baseUrl };
+            const fake = new FakeAutomation({});
+            const none = harness(fake, env);
+            expect(await platformCli(["preview", "--none-affected", "--github", "--pr", "9"], none.deps)).toBe(0);
+            expect(none.stdout()).toBe("no stack affected, and no earlier preview comment on lab/platform#9: nothing posted\n");
+            expect(gh.comments).toEqual([]);
+
+            gh.seed(1, () => "<!-- platform-preview:homelab -->\n## Pulumi preview: `homelab`\nold previews");
+            const stale = harness(fake, env);
+            expect(await platformCli(["preview", "--none-affected", "--github", "--pr", "9"], stale.deps)).toBe(0);
+            expect(stale.stdout()).toBe("no stack affected: updated the comment on lab/platform#9: https://github.com/lab/platform/pull/9#issuecomment-1000\n");
+            expect(gh.comments.map((c) => c.body)).toEqual([
+                "<!-- platform-preview:homelab -->\n## Pulumi preview: `homelab`\n\nThe pull request's latest changes affect no stack (the path filters of `deployments/paths.ts`): nothing to preview. The previews this comment showed before are gone with the changes that caused them.\n",
+            ]);
+            expect(fake.selected).toEqual([]);
+            const bad = harness(fake, env);
+            expect(await platformCli(["preview", "dev", "--none-affected"], bad.deps)).toBe(2);
+            expect(bad.stderr()).toBe("error: --none-affected takes no stacks (npm run platform -- --help)\n");
+        } finally {
+            await gh.stop();
+        }
+    });
+
     it("outputs prints the CLI's masked view only; secrets are never read", async () => {
         const fake = new FakeAutomation({
             tools: { masked: { clusters: { tools: { endpoint: "https://192.168.1.10:6443", kubeconfig: "[secret]" } } }, plaintext: { clusters: { tools: { kubeconfig: "PLAINTEXT-KUBECONFIG" } } } },

@@ -198,6 +198,9 @@ describe("the pull-request workflow", () => {
         expect(runs).toContain('curl -fsSL https://get.pulumi.com | sh -s -- --version "$PULUMI_VERSION"');
         expect(runs).toContain('npm run --silent affected -- --mode preview --base "$BASE_SHA" --head "$HEAD_SHA"');
         expect(runs).toContain('npm run platform -- preview "${stack_list[@]}" --policy-pack policy --comment-file comment.md --github');
+        const none = preview.steps.find((s) => s.run === "npm run platform -- preview --none-affected --github");
+        expect(none?.if).toBe("steps.affected.outputs.stacks == ''");
+        expect(none?.env).toEqual({ GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" });
     });
 
     it("gives forks the render diff on a hosted runner, with no secret", () => {
