@@ -13,6 +13,7 @@ export type ClusterRole = (typeof ROLES)[number];
 export const DISTRIBUTIONS = Object.keys(versions.distributions) as [Distribution, ...Distribution[]];
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const VAULT_URL = /^https?:\/\/[^/]+\/?$/;
 
 const vmList = (description: string) => z.array(str("VM name (a file in vms/)")).describe(description);
 // Addresses are checked by parsing them, not by their shape: 192.168.1.300 has the shape of one.
@@ -75,13 +76,32 @@ export const CONFIG_KEYS = {
     vault: {
         required: false,
         secret: false,
-        description: "Vault that receives each cluster's kubeconfig (KV v2): address (or fromStack), mount, skipTlsVerify; empty means no Vault writes",
+        description: "Vault that receives each cluster's kubeconfig (KV v2): address, fromStack or server, mount, skipTlsVerify, caCertFile; empty means no Vault writes",
         default: {},
         schema: object({
-            address: pattern("Vault address", /^https?:\/\/[^/]+\/?$/, "a URL like https://vault.home.arpa:8200").optional(),
-            fromStack: pattern("Read address and mount from this stack's `vault` output, like organization/homelab/tools", /^[^/\s]+\/[^/\s]+\/[^/\s]+$/, "a stack like organization/homelab/tools").optional(),
+            address: pattern("Vault address", VAULT_URL, "a URL like https://vault.home.arpa:8200").optional(),
+            fromStack: pattern(
+                "Read address, mount and this stack's token from that stack's outputs, like organization/homelab/tools",
+                /^[^/\s]+\/[^/\s]+\/[^/\s]+$/,
+                "a stack like organization/homelab/tools",
+            ).optional(),
+            server: object(
+                {
+                    address: pattern("Address clients use, exported as `vault.address`", VAULT_URL, "a URL like https://vault.home.arpa:8200"),
+                    initAddress: pattern("Where the program reaches Vault (init, unseal, configuration), when not at `address` (a MetalLB IP, say)", VAULT_URL, "a URL like https://192.168.1.240:8200").optional(),
+                    secretShares: int("Unseal key shares made at initialisation", 1, 255).default(5),
+                    secretThreshold: int("Shares needed to unseal", 1, 255).default(3),
+                    clientStacks: map(
+                        z.array(pattern("Cluster name", DNS_LABEL, "a DNS label")),
+                        { pattern: DNS_LABEL, hint: "a stack name" },
+                        "Other stacks writing to this Vault (like dev, prod), with their clusters' names: a scoped token and per-cluster auth methods each",
+                    ).default({}),
+                },
+                "The Vault this stack runs (tools): the program initialises, unseals and configures it, and exports its address and scoped tokens",
+            ).optional(),
             mount: str("KV v2 mount").default("homelab"),
             skipTlsVerify: bool("Skip TLS verification of Vault").default(false),
+            caCertFile: str("PEM file of the CA that issued Vault's certificate, relative to the project; default: the system's CAs").optional(),
         }),
     },
     vaultToken: {
@@ -211,6 +231,17 @@ export interface ClusterConfig extends ClusterPlatformConfig {
     readonly serviceCidr: string;
 }
 
+/** The Vault this stack runs (homelab:vault.server). */
+export interface VaultServerConfig {
+    readonly address: string;
+    /** Where init and unseal connect; `address` unless set. */
+    readonly initAddress: string;
+    readonly secretShares: number;
+    readonly secretThreshold: number;
+    /** Stack name to its clusters' names. */
+    readonly clientStacks: Readonly<Record<string, readonly string[]>>;
+}
+
 export interface PlatformConfig {
     readonly stack: string;
     /** Where config problems are reported: `Pulumi.<stack>.yaml`. */
@@ -231,13 +262,17 @@ export interface PlatformConfig {
     readonly protectVms: boolean;
     readonly vmsDir: string;
     readonly cloudImage: { readonly url: string; readonly fileName: string; readonly checksum?: string; readonly checksumAlgorithm?: string };
-    /** Undefined when no Vault is configured. Exactly one of address and fromStack is set. */
+    /** Undefined when no Vault is configured. Exactly one of address, fromStack and server is set. */
     readonly vault?: {
         readonly address?: string;
         readonly fromStack?: string;
+        readonly server?: VaultServerConfig;
         readonly mount: string;
         readonly skipTlsVerify: boolean;
-        readonly token: pulumi.Output<string>;
+        /** As written in config, relative to the project; the loader reads and checks it. */
+        readonly caCertFile?: string;
+        /** With address only: this stack's scoped token. */
+        readonly token?: pulumi.Output<string>;
     };
     /** What the platform services share: ACME contact, Pi-hole, Velero's bucket, and their secrets. */
     readonly platform: PlatformSettings;
@@ -319,13 +354,7 @@ export function readPlatformConfig(issues: IssueCollector): PlatformConfig | und
         }
         values[key] = validate(declared.schema, value, fullKey, report);
     }
-    const vault = values.vault as ConfigValues["vault"] | undefined;
-    if (vault?.address && vault.fromStack) {
-        report(`${NAMESPACE}:vault`, "address and fromStack exclude each other: set the address here, or read it from that stack");
-    }
-    if ((vault?.address || vault?.fromStack) && !values.vaultToken && !issues.issues.some((i) => i.path === `${NAMESPACE}:vaultToken`)) {
-        report(`${NAMESPACE}:vaultToken`, `is required with ${NAMESPACE}:vault; set it with \`pulumi config set --secret ${NAMESPACE}:vaultToken <token>\``);
-    }
+    checkVault(values, report, (path) => issues.issues.some((i) => i.path === path));
     const image = values.cloudImage as ConfigValues["cloudImage"] | undefined;
     if (image && (image.url === undefined) !== (image.fileName === undefined)) {
         report(`${NAMESPACE}:cloudImage`, "url and fileName go together: set both, or neither to use the pinned image");
@@ -336,6 +365,61 @@ export function readPlatformConfig(issues: IssueCollector): PlatformConfig | und
         return undefined;
     }
     return deepFreeze(buildConfig(stack, file, values as ConfigValues));
+}
+
+/**
+ * How the three ways of reaching Vault combine: `address` (with this stack's own `vaultToken`),
+ * `fromStack` (address, mount and token from the tools stack's outputs) or `server` (this stack runs
+ * Vault and holds its root token). On the keys that passed their own checks.
+ */
+function checkVault(values: Record<string, unknown>, report: (path: string, message: string) => void, reported: (path: string) => boolean): void {
+    const vault = values.vault as
+        | { address?: string; fromStack?: string; server?: { secretShares?: number; secretThreshold?: number; clientStacks?: Record<string, string[]> } }
+        | undefined;
+    const key = `${NAMESPACE}:vault`;
+    const tokenKey = `${NAMESPACE}:vaultToken`;
+    const ways = (["address", "fromStack", "server"] as const).filter((w) => vault?.[w] !== undefined);
+    if (ways.length > 1) {
+        report(key, `${ways.join(" and ")} exclude each other: set the address here, read it from the stack that runs Vault (fromStack), or run it here (server)`);
+    }
+    if (vault?.address && !values.vaultToken && !reported(tokenKey)) {
+        report(tokenKey, `is required with ${key}.address; set it with \`pulumi config set --secret ${tokenKey} <token>\``);
+    }
+    if ((vault?.fromStack || vault?.server) && values.vaultToken) {
+        report(
+            tokenKey,
+            vault.fromStack
+                ? `is not used with ${key}.fromStack: this stack reads its scoped token from that stack's \`vaultTokens\` output; remove it`
+                : `is not used with ${key}.server: this stack uses the root token it gets by initialising Vault; remove it`,
+        );
+    }
+    const server = vault?.server;
+    if (server) {
+        const shares = server.secretShares ?? 5;
+        const threshold = server.secretThreshold ?? 3;
+        if (threshold > shares) {
+            report(`${key}.server.secretThreshold`, `must not exceed secretShares (${shares}), got ${threshold}`);
+        } else if (shares > 1 && threshold === 1) {
+            // vault/seal.go SealConfig.Validate: "threshold must be greater than one for multiple shares".
+            report(`${key}.server.secretThreshold`, "must be at least 2 when secretShares is above 1: Vault refuses a threshold of 1 for multiple shares");
+        }
+        const own = new Set(((values.clusters ?? []) as { name?: string }[]).map((c) => c.name));
+        const seen = new Map<string, string>();
+        for (const [stack, clusters] of Object.entries(server.clientStacks ?? {})) {
+            const path = `${key}.server.clientStacks.${stack}`;
+            if (stack === pulumi.getStack()) {
+                report(path, "is this stack, which runs Vault and uses its root token; list only the stacks that read it");
+            }
+            clusters.forEach((cluster, i) => {
+                if (own.has(cluster)) {
+                    report(`${path}[${i}]`, `cluster "${cluster}" is one of this stack's clusters; each cluster has one auth method, kubernetes-${cluster}`);
+                } else if (seen.has(cluster)) {
+                    report(`${path}[${i}]`, `cluster "${cluster}" is already listed under ${seen.get(cluster)}; each cluster has one auth method, kubernetes-${cluster}`);
+                }
+                seen.set(cluster, stack);
+            });
+        }
+    }
 }
 
 function buildConfig(stack: string, file: string, v: ConfigValues): PlatformConfig {
@@ -383,13 +467,23 @@ function buildConfig(stack: string, file: string, v: ConfigValues): PlatformConf
         vmsDir: v.vmsDir,
         cloudImage: v.cloudImage.url && v.cloudImage.fileName ? { ...v.cloudImage, url: v.cloudImage.url, fileName: v.cloudImage.fileName } : { ...versions.ubuntuCloudImage },
         vault:
-            v.vault.address || v.vault.fromStack
+            v.vault.address || v.vault.fromStack || v.vault.server
                 ? {
                       address: v.vault.address,
                       fromStack: v.vault.fromStack,
+                      server: v.vault.server
+                          ? {
+                                address: v.vault.server.address,
+                                initAddress: v.vault.server.initAddress ?? v.vault.server.address,
+                                secretShares: v.vault.server.secretShares,
+                                secretThreshold: v.vault.server.secretThreshold,
+                                clientStacks: v.vault.server.clientStacks,
+                            }
+                          : undefined,
                       mount: v.vault.mount,
                       skipTlsVerify: v.vault.skipTlsVerify,
-                      token: pulumi.secret(v.vaultToken),
+                      caCertFile: v.vault.caCertFile,
+                      token: v.vault.address ? pulumi.secret(v.vaultToken) : undefined,
                   }
                 : undefined,
         platform: buildPlatformSettings(v),

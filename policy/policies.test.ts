@@ -50,7 +50,8 @@ describe("the policy pack against the real stacks", () => {
         for (const stack of ["tools", "dev", "prod"]) {
             stacks[stack] = (await stackRun(stack)).run.resources;
         }
-    });
+        // Three whole stacks, one after the other: beyond the default 30 s when every core is busy.
+    }, 120_000);
 
     it.each(["tools", "dev", "prod"])("finds no violation in %s", async (stack) => {
         expect(stacks[stack].length).toBeGreaterThan(40);
@@ -91,6 +92,10 @@ describe("the policy pack against the real stacks", () => {
                 // The readiness resources hold the admin client key.
                 "observability-ready",
                 "tools-ready",
+                // The kubeconfigs written to Vault, and the Vault provider's root token.
+                "kubeconfigs-observability",
+                "kubeconfigs-tools",
+                "vault",
                 ...["observability", "tools"].flatMap((c) => [`${c}-admin-cert`, `${c}-admin-csr`]),
                 ...["observability", "tools"].flatMap((c) => ["client-ca", "etcd-peer-ca", "etcd-server-ca", "request-header-ca", "server-ca"].map((ca) => `${c}-${ca}-cert`)),
                 // The platform's Secrets: Cloudflare token, Pi-hole password, Velero's S3 credentials.

@@ -8,8 +8,8 @@ import { Secret } from "@pulumi/policy";
 
 /** An input named like this holds a secret (`password`, `apiToken`, `clientKey`, `vaultToken`, ...). */
 const SECRET_NAME = /(^|[a-z0-9_-])(password|passwd|passphrase|secret|token|apiKey|privateKey|privateKeyPem|clientKey|accessKey|secretKey|kubeconfig|talosconfig)$/i;
-/** ...unless it only names or points at one (`secretName`, `tokenFile`, `passwordSecretRef`, `existingSecret`). */
-const REFERENCE_NAME = /(Name|Names|Ref|File|Path|Id|Ids|Namespace|Selector|Ttl|TTL|Type|Length|Policy|Policies)$|^existing/;
+/** ...unless it only names or points at one (`secretName`, `tokenFile`, `passwordSecretRef`, `existingSecret`), or is a switch about one (the Vault provider's `skipChildToken`). */
+const REFERENCE_NAME = /(Name|Names|Ref|File|Path|Id|Ids|Namespace|Selector|Ttl|TTL|Type|Length|Policy|Policies)$|^existing|^skip/;
 
 /** Inputs of particular resource types that hold secrets whatever they are called. */
 const SECRET_PATHS: Readonly<Record<string, readonly RegExp[]>> = {

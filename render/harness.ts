@@ -43,6 +43,9 @@ export interface RecordedResource {
     readonly secretPaths: string[];
 }
 
+/** What a dynamic resource's `__provider` input (the provider serialised as JavaScript) shows as. */
+export const SERIALIZED_PROVIDER = "<serialized dynamic provider>";
+
 export interface ProgramRun {
     readonly resources: RecordedResource[];
     /** Stack outputs, masked like inputs. */
@@ -136,6 +139,19 @@ export const providerLikeMocks: pulumi.runtime.Mocks = {
                 const bytes = randomBytes(Number(inputs.length));
                 return { id: `${args.name}-id`, state: { ...inputs, base64: bytes.toString("base64"), hex: bytes.toString("hex") } };
             }
+            case "pulumi-nodejs:dynamic/vault:VaultInit":
+                // What Vault's `sys/init` answers: shares (base64) and a root token.
+                return {
+                    id: `${args.name}-cluster-id`,
+                    state: {
+                        ...inputs,
+                        unsealKeys: Array.from({ length: Number(inputs.secretShares) }, () => randomBytes(33).toString("base64")),
+                        rootToken: `hvs.${randomBytes(18).toString("base64url")}`,
+                        sealed: false,
+                    },
+                };
+            case "vault:index/token:Token":
+                return { id: `${args.name}-accessor`, state: { ...inputs, clientToken: `hvs.${randomBytes(18).toString("base64url")}` } };
             case "random:index/randomPassword:RandomPassword":
             case "random:index/randomString:RandomString":
                 return { id: `${args.name}-id`, state: { ...inputs, result: randomText(inputs) } };
@@ -148,9 +164,12 @@ export const providerLikeMocks: pulumi.runtime.Mocks = {
     },
 };
 
-/** In preview, providers have not computed anything yet. */
+/** In preview, providers have not computed anything yet, and another stack's outputs are not known. */
 const previewMocks: pulumi.runtime.Mocks = {
-    newResource: (args) => ({ id: undefined, state: args.inputs }),
+    newResource: (args) =>
+        args.type === "pulumi:pulumi:StackReference"
+            ? { id: undefined, state: { name: args.inputs.name, outputs: UNKNOWN_VALUE, secretOutputNames: [] } }
+            : { id: undefined, state: args.inputs },
     call: providerLikeMocks.call,
 };
 
@@ -227,12 +246,29 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     } catch (err) {
         return { resources, outputs: {}, rawOutputs: {}, outputSecretPaths: [], artefacts: [], error: err instanceof Error ? err : new Error(String(err)) };
     }
-    await pulumi.runtime.runInPulumiStack(program);
+    // An error inside an Output (a StackReference's missing output, say) surfaces as an unhandled
+    // rejection when the resource that uses it is registered; Pulumi's language host reports it as the
+    // program's error, and so does the harness instead of letting it end the process.
+    const failures: Error[] = [];
+    const onRejection = (reason: unknown) => void failures.push(reason instanceof Error ? reason : new Error(String(reason)));
+    process.on("unhandledRejection", onRejection);
     const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
     if (!waitForRPCs) {
         throw new Error("this @pulumi/pulumi has no runtime.waitForRPCs; the harness cannot tell when registrations finish");
     }
-    await waitForRPCs();
+    const fail = (err: unknown) => void failures.push(err instanceof Error ? err : new Error(String(err)));
+    try {
+        await pulumi.runtime.runInPulumiStack(program).catch(fail);
+        // Even after a failure: what was registered before it finishes here, not in the next run.
+        await waitForRPCs().catch(fail);
+        // Rejections are reported after the microtask queue drains.
+        await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+    if (failures.length > 0) {
+        return { resources, outputs: {}, rawOutputs: {}, outputSecretPaths: [], artefacts: [], error: failures[0] };
+    }
     // Registration order is asynchronous; a stable order keeps two renders diffable.
     resources.sort((a, b) => a.urn.localeCompare(b.urn));
     const outputSecretPaths: string[] = [];

@@ -4,7 +4,8 @@ import * as path from "path";
 import { preparePlatform } from "../program";
 import { ProgramRun, runProgram } from "../render/harness";
 import { readStackConfig } from "../render/stackConfig";
-import { baseConfig, byName, makeProject, platformFields, PROJECT_DIR, registeredExceptStack, reportLines, runStack, vmYaml } from "./helpers";
+import * as yaml from "js-yaml";
+import { baseConfig, byName, makeProject, platformFields, PROJECT_DIR, registeredExceptStack, reportLines, runStack, snippetOf, vmYaml } from "./helpers";
 import { realisticMocks } from "./mocks";
 
 /**
@@ -92,6 +93,22 @@ const rejected: Case[] = [
         expected: ["vms/vm-b.yaml: disks[0].size: 2G is smaller than the Ubuntu 24.04 cloud image it is imported from (3.5 GiB), and Proxmox cannot shrink a disk (vm-b clones no template, so it boots the cloud image pinned in versions.ts); use at least 4G"],
     },
     {
+        title: "a boot disk that boots first by the boot order, though the file lists it second",
+        files: filesWithB({ boot: "order=scsi1;scsi0", nested_disks: disks({ scsi1: "      disk:\n        storage: local-lvm\n        size: 3G", ide1: cloudinit }) }),
+        expected: ["vms/vm-b.yaml: nested_disks.scsi.scsi1.disk.size: 3G is smaller than the Ubuntu 24.04 cloud image it is imported from (3.5 GiB), and Proxmox cannot shrink a disk (vm-b clones no template, so it boots the cloud image pinned in versions.ts); use at least 4G"],
+    },
+    {
+        title: "a Talos boot disk, first in the boot order, under Talos's 10 GiB",
+        files: talosNode({ boot: "order=scsi1;scsi0", nested_disks: disks({ scsi1: "      disk:\n        storage: local-lvm\n        size: 9G", ide1: cloudinit }) }),
+        config: talosConfig(),
+        expected: ['vms/vm-a.yaml: nested_disks.scsi.scsi1.disk.size: 9G is too small: Talos needs a 10 GiB system disk at least (its EPHEMERAL partition holds images and containers) (vm-a is a node of Talos cluster "c1"); use at least 10G'],
+    },
+    {
+        title: "a cdrom on virtio in the older disks list beside nested_disks",
+        files: filesWithB({ disks: "\n  - slot: scsi0\n    type: disk\n    size: 20G\n    storage: local-lvm\n  - slot: virtio3\n    type: cdrom\n    iso: local:iso/x.iso" }),
+        expected: ["vms/vm-b.yaml: disks[1].slot: virtio3 cannot hold a cdrom: Proxmox refuses media=cdrom on VirtIO Block; use ide0–ide3, sata0–sata5 or scsi0–scsi13"],
+    },
+    {
         title: "a Talos boot disk smaller than the Talos image",
         files: talosNode({ nested_disks: disks({ ide1: cloudinit }, "1G") }),
         config: talosConfig(),
@@ -166,6 +183,22 @@ describe("hardware limits: the last good value of each goes through", () => {
         expect([inputs.initialization.interface, inputs.initialization.datastoreId]).toEqual(["ide0", "local-lvm"]);
     });
 
+    it("imports the image to the disk first in the boot order, and installs Talos there", async () => {
+        // virtio0 (10G) is listed first, virtio1 (12G) boots first.
+        const virtioDisks = `  virtio:\n    virtio0:\n${disk}\n    virtio1:\n      disk:\n        storage: local-lvm\n        size: 12G`;
+        const withScsi = `\n${virtioDisks}\n  scsi:\n    scsi0:\n${disk}\n  ide:\n    ide1:\n${cloudinit}`;
+        const ubuntu = await runStack({ config: { ...baseConfig(), standaloneVms: [A, B] }, projectDir: makeProject(filesWithB({ boot: "order=virtio1;scsi0", nested_disks: withScsi })) });
+        expect(ubuntu.error).toBeUndefined();
+        const inputs = byName(ubuntu, "vm-b-vm").rawInputs as { disks: { interface: string; size: number; importFrom?: unknown }[]; bootOrders: string[] };
+        expect(inputs.disks.map((d) => [d.interface, d.size, d.importFrom !== undefined])).toEqual([["virtio1", 12, true], ["virtio0", 10, false], ["scsi0", 10, false]]);
+        expect(inputs.bootOrders).toEqual(["virtio1", "scsi0"]);
+
+        const talos = await runStack({ config: talosConfig(), projectDir: makeProject(talosNode({ boot: "order=virtio1;virtio0", nested_disks: `\n${virtioDisks}\n  ide:\n    ide1:\n${cloudinit}` })) });
+        expect(talos.error).toBeUndefined();
+        const machine = (yaml.load(snippetOf(talos, A)) as { machine: { install: { disk: string } } }).machine;
+        expect(machine.install.disk).toBe("/dev/vdb");
+    });
+
     it("boots Talos on x86-64-v2 with a 10G disk", async () => {
         const run = await runStack({ config: talosConfig(), projectDir: makeProject(talosNode({ cpu_type: "x86-64-v2", nested_disks: disks({ ide1: cloudinit }, "10G") })) });
         expect(run.error).toBeUndefined();
@@ -216,6 +249,16 @@ describe("the prod stack with one VM file edited", () => {
     ])("rejects %s", async (_title, field, replacement, message) => {
         const run = await runProd("k8s-prod-worker-1.yaml", (t) => t.replace(cloudInitOnIde1, replacement));
         expect(reportLines(run)).toEqual([`vms/k8s-prod-worker-1.yaml: ${field}: ${message}`]);
+        expect(registeredExceptStack(run)).toEqual([]);
+    });
+
+    it("rejects a cdrom on virtio in the older disks list, kept beside nested_disks", async () => {
+        const run = await runProd("k8s-prod-worker-1.yaml", (t) =>
+            t.replace("network:\n", "disks:\n  - {slot: scsi0, type: disk, size: 80G, storage: data2}\n  - {slot: virtio3, type: cdrom, iso: local:iso/x.iso}\nnetwork:\n"),
+        );
+        expect(reportLines(run)).toEqual([
+            "vms/k8s-prod-worker-1.yaml: disks[1].slot: virtio3 cannot hold a cdrom: Proxmox refuses media=cdrom on VirtIO Block; use ide0–ide3, sata0–sata5 or scsi0–scsi13",
+        ]);
         expect(registeredExceptStack(run)).toEqual([]);
     });
 

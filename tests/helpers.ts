@@ -123,6 +123,17 @@ export function withoutPlatform<T extends { readonly urn: string }>(resources: r
     return resources.filter((r) => !isPlatformResource(r));
 }
 
+/** Resources of the Vault layer (tests/vault.test.ts counts them): Vault's provider and resources, its components, the init resource, the reference to the tools stack. */
+export function isVaultLayer(resource: { readonly type: string; readonly name: string }): boolean {
+    return (
+        resource.type.startsWith("vault:") ||
+        resource.type.startsWith("homelab:vault:") ||
+        resource.type === "pulumi:providers:vault" ||
+        resource.type === "pulumi-nodejs:dynamic/vault:VaultInit" ||
+        (resource.type === "pulumi:pulumi:StackReference" && resource.name === "vault-source")
+    );
+}
+
 export function registeredExceptStack(run: ProgramRun): string[] {
     return run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => `${r.type}::${r.name}`);
 }

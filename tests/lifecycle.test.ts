@@ -9,7 +9,7 @@ import { parseVmFile, VmDefinition } from "../components/hosts/vmDefinition";
 import type { ClusterConfig, PlatformConfig } from "../config/config";
 import { ProgramRun, RecordedResource, runProgram, UNKNOWN } from "../render/harness";
 import { readStackConfig } from "../render/stackConfig";
-import { baseConfig, byName, makeProject, PROJECT_DIR, reportLines, runStack, vmYaml } from "./helpers";
+import { baseConfig, byName, makeProject, PLATFORM_SECRETS, platformFields, PROJECT_DIR, reportLines, runStack, vmYaml } from "./helpers";
 import { realisticMocks } from "./mocks";
 import { stackRun } from "./stackRuns";
 
@@ -87,11 +87,11 @@ describe("image downloads", () => {
     });
 
     const talosVm = (name: string, ip: string) => vmYaml(name, { ipconfig0: `"ip=${ip}/24,gw=192.168.1.1"`, ciuser: "", sshkeys: "" });
-    const talos = (name: string, vm: string, version?: string) => ({ name, role: "workload", distribution: "talos", controlPlanes: [vm], ...(version ? { version } : {}) });
+    const talos = (name: string, vm: string, version?: string, index = 0) => ({ name, role: "workload", distribution: "talos", controlPlanes: [vm], ...platformFields(index), ...(version ? { version } : {}) });
 
     it("refuses two Talos versions on one node: the library keeps one image of a kind per node", async () => {
         const run = await runStack({
-            config: { ...baseConfig(), clusters: [talos("a", "ta"), talos("b", "tb", "v1.11.3")] },
+            config: { ...baseConfig(), clusters: [talos("a", "ta"), talos("b", "tb", "v1.11.3", 1)] },
             projectDir: makeProject({ "ta.yaml": talosVm("ta", "192.168.1.71"), "tb.yaml": talosVm("tb", "192.168.1.72") }),
         });
         expect(reportLines(run)).toEqual([
@@ -152,7 +152,7 @@ describe("Talos bootstrap", () => {
 
     it("is re-run when the single control plane is replaced: its VM id is the command's trigger", async () => {
         const run = await runStack({
-            config: { ...baseConfig(), clusters: [{ name: "lab", role: "workload", distribution: "talos", controlPlanes: ["t1"], workers: ["t2"] }] },
+            config: { ...baseConfig(), clusters: [{ name: "lab", role: "workload", distribution: "talos", controlPlanes: ["t1"], workers: ["t2"], ...platformFields(0) }] },
             projectDir: makeProject({ "t1.yaml": node("t1", "192.168.1.71", 301), "t2.yaml": node("t2", "192.168.1.72", 302) }),
         });
         expect(run.error).toBeUndefined();
@@ -161,7 +161,7 @@ describe("Talos bootstrap", () => {
 
     it("is not re-run for a replaced node of several control planes, which rejoins etcd instead", async () => {
         const run = await runStack({
-            config: { ...baseConfig(), clusters: [{ name: "lab", role: "workload", distribution: "talos", controlPlanes: ["t1", "t2", "t3"], vip: "192.168.1.79" }] },
+            config: { ...baseConfig(), clusters: [{ name: "lab", role: "workload", distribution: "talos", controlPlanes: ["t1", "t2", "t3"], vip: "192.168.1.79", ...platformFields(0) }] },
             projectDir: makeProject({ "t1.yaml": node("t1", "192.168.1.71", 301), "t2.yaml": node("t2", "192.168.1.72", 302), "t3.yaml": node("t3", "192.168.1.73", 303) }),
         });
         expect(run.error).toBeUndefined();
@@ -174,7 +174,7 @@ describe("readiness and the cluster's provider", () => {
         "cp.yaml": vmYaml("cp", { ipconfig0: '"ip=192.168.1.70/24,gw=192.168.1.1"', vmid: "201" }),
         "wk.yaml": vmYaml("wk", { ipconfig0: '"ip=192.168.1.71/24,gw=192.168.1.1"', vmid: "202" }),
     };
-    const config = { ...baseConfig(), clusters: [{ name: "lab", role: "workload", distribution: "k3s", controlPlanes: ["cp"], workers: ["wk"] }] };
+    const config = { ...baseConfig(), clusters: [{ name: "lab", role: "workload", distribution: "k3s", controlPlanes: ["cp"], workers: ["wk"], ...platformFields(0) }] };
 
     /** A preview in which `unknown` resources are being replaced: the provider has not computed their outputs. */
     function previewReplacing(unknown: (args: pulumi.runtime.MockResourceArgs) => boolean): pulumi.runtime.Mocks {
@@ -231,8 +231,8 @@ describe("explicit providers", () => {
 
     it("gives every Kubernetes, Proxmox and Vault resource its provider explicitly", async () => {
         const vault = await runStack({
-            config: { ...baseConfig(), clusters: [{ name: "lab", role: "workload", distribution: "k3s", controlPlanes: ["cp"] }], vault: { address: "https://vault.home.arpa:8200" }, vaultToken: "hvs.test" },
-            secretKeys: ["homelab:proxmoxApiToken", "homelab:vaultToken"],
+            config: { ...baseConfig(), clusters: [{ name: "lab", role: "workload", distribution: "k3s", controlPlanes: ["cp"], ...platformFields(0) }], vault: { address: "https://vault.home.arpa:8200" }, vaultToken: "hvs.test" },
+            secretKeys: [...PLATFORM_SECRETS, "homelab:proxmoxApiToken", "homelab:vaultToken"],
             projectDir: makeProject({ "cp.yaml": vmYaml("cp", { ipconfig0: '"ip=192.168.1.70/24,gw=192.168.1.1"' }) }),
         });
         expect(vault.error).toBeUndefined();

@@ -2,6 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { providerLikeMocks, revealed } from "../render/harness";
 import { certRequest, generateKey, selfSignedCert, signRequest } from "./openssl";
 
+/** The tools stack as Pulumi.dev.yaml and Pulumi.prod.yaml name it (homelab:vault.fromStack). */
+export const TOOLS_STACK = "organization/homelab/tools";
+
+/** The tools stack's outputs as another stack reads them: the contract program.ts exports. */
+export const TOOLS_STACK_OUTPUTS = {
+    vault: { address: "https://vault.home.arpa:8200", mount: "homelab" },
+    vaultTokens: { dev: "hvs.dev-scoped-token-from-tools", prod: "hvs.prod-scoped-token-from-tools" },
+};
+
 /**
  * Provider stand-ins for runs with preview=false: Proxmox ids shaped like the provider's, and a
  * `tls` provider that issues real keys and certificates with openssl, so kubeconfigs, join hashes
@@ -21,6 +30,10 @@ export const realisticMocks: pulumi.runtime.Mocks = {
                 return { id: `${args.name}-id`, state: { ...inputs, certRequestPem: certRequest(inputs as Parameters<typeof certRequest>[0]) } };
             case "tls:index/locallySignedCert:LocallySignedCert":
                 return { id: `${args.name}-id`, state: { ...inputs, certPem: signRequest(inputs as Parameters<typeof signRequest>[0]) } };
+            case "pulumi:pulumi:StackReference":
+                return inputs.name === TOOLS_STACK
+                    ? { id: inputs.name, state: { name: inputs.name, outputs: TOOLS_STACK_OUTPUTS, secretOutputNames: ["vaultTokens"] } }
+                    : providerLikeMocks.newResource({ ...args, inputs });
             default:
                 return providerLikeMocks.newResource({ ...args, inputs });
         }

@@ -5,7 +5,7 @@ import { sha512Crypt, stableSalt } from "../components/hosts/shaCrypt";
 import { ProgramRun, SECRET_MASK } from "../render/harness";
 import { stackRun } from "./stackRuns";
 import { cloudInitSchema } from "./validators";
-import { baseConfig, byName, snippetOf, FIXTURE_NODES, FIXTURES, makeProject, registeredExceptStack, reportLines, runStack, withoutPlatform } from "./helpers";
+import { baseConfig, byName, snippetOf, FIXTURE_NODES, FIXTURES, isVaultLayer, makeProject, registeredExceptStack, reportLines, runStack, withoutPlatform } from "./helpers";
 
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";
 const SNIPPET = "proxmoxve:index/fileLegacy:FileLegacy";
@@ -35,8 +35,8 @@ describe("the tools stack", () => {
 
     it("registers the provider, one image, no standalone host and both clusters' nodes", () => {
         expect(run.error).toBeUndefined();
-        // The platform layer on top is tests/platform.test.ts's.
-        const hostLevel = typesAndNames({ ...run, resources: withoutPlatform(run.resources) }).filter((t) => !/^(tls|random|homelab:pki|pulumi:providers:kubernetes|pulumi-nodejs:dynamic)/.test(t));
+        // The platform layer on top is tests/platform.test.ts's; the Vault layer is checked in tests/vault.test.ts.
+        const hostLevel = typesAndNames({ ...run, resources: withoutPlatform(run.resources) }).filter((t) => !/^(tls|random|homelab:pki|pulumi:providers:kubernetes|homelab:vault|vault:|pulumi:providers:vault|pulumi-nodejs:dynamic)/.test(t));
         expect(hostLevel).toEqual([
             `${IMAGE}::image-cloud-node03`,
             "homelab:cluster:K3sCluster::observability",
@@ -157,7 +157,7 @@ describe("the prod stack", () => {
             ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"].map((n) => `${VM}::${n}-vm`),
         );
         expect(registeredExceptStack(run).filter((r) => r.startsWith(IMAGE)).sort()).toEqual(["node01", "node02", "node03"].map((n) => `${IMAGE}::image-cloud-${n}`));
-        expect(withoutPlatform(run.resources)).toHaveLength(45);
+        expect(withoutPlatform(run.resources).filter((r) => !isVaultLayer(r))).toHaveLength(45);
     });
 
     it("protects the VMs, CAs, service-account key and bootstrap token, and nothing else", () => {
@@ -180,7 +180,7 @@ describe("the dev stack", () => {
             "k8s-dev": { vmId: 0, node: "node03", ipv4: "192.168.1.12", cluster: "dev", role: "control-plane" },
             "k8s-dev-worker-1": { vmId: 0, node: "node03", ipv4: "192.168.1.23", cluster: "dev", role: "worker" },
         });
-        expect(run.outputs.clusters).toEqual({ dev: { endpoint: "https://192.168.1.12:6443", kubeconfig: SECRET_MASK, vaultPath: null, talosconfig: SECRET_MASK } });
+        expect(run.outputs.clusters).toEqual({ dev: { endpoint: "https://192.168.1.12:6443", kubeconfig: SECRET_MASK, vaultPath: "homelab/dev/dev/kubeconfig", talosconfig: SECRET_MASK } });
     });
 });
 

@@ -38,8 +38,9 @@ describe("npm run render", () => {
         for (const vm of ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"]) {
             expect(result.stdout).toContain(`└─ ${vm}-vm (proxmoxve:index/vmLegacy:VmLegacy)  `);
         }
-        // 45 for hosts, the cluster and its readiness, 112 for its platform services; 8 files for those, 94 for the services.
-        expect(result.stdout).toContain("157 resources, 102 artefacts");
+        // 45 for hosts, the cluster and its readiness, 6 for the Vault writes, 112 for the platform services;
+        // 8 files for the hosts and cluster, 94 for the services.
+        expect(result.stdout).toContain("163 resources, 102 artefacts");
     });
 
     it("writes the resource list, outputs, graph, tree and user-data", () => {
@@ -55,9 +56,12 @@ describe("npm run render", () => {
             ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"].map((n) => `${n}.user-data.yaml`),
         );
         const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as { type: string; name: string; parent: string | null; dependencies: string[]; inputs: Record<string, unknown> }[];
-        expect(resources).toHaveLength(157);
+        expect(resources).toHaveLength(163);
         // The readiness resource's serialized provider code is not the render's business.
         expect(resources.find((r) => r.name === "prod-ready")!.inputs.__provider).toBe("<serialized dynamic provider>");
+        // The tools stack's Vault is read at run time: offline, its address, mount and token are unknown.
+        expect(resources.find((r) => r.type === "pulumi:providers:vault")!.inputs).toMatchObject({ address: "<computed>", token: "<computed>" });
+        expect(resources.find((r) => r.type === "pulumi:pulumi:StackReference")!.inputs).toEqual({ name: "organization/homelab/tools" });
         const vm = resources.find((r) => r.name === "k8s-prod-cp-1-vm")!;
         expect(vm.parent).toBe("urn:pulumi:prod::homelab::homelab:cluster:KubeadmCluster$homelab:hosts:ProxmoxVm::k8s-prod-cp-1");
         // Its image, its user-data snippet, and the load balancer's VM it boots after.

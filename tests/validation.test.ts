@@ -293,7 +293,7 @@ const cases: Case[] = [
     {
         title: "an older disks list that disagrees with nested_disks",
         files: { ...baseFiles(), "vm-b.yaml": vmYaml(B, { ipconfig0: ipB, disks: "\n  - slot: scsi0\n    type: disk\n    size: 50G\n    storage: local-lvm" }) },
-        expected: ["vms/vm-b.yaml: disks[0]: scsi0 (50G on local-lvm) disagrees with nested_disks (20G on local-lvm)"],
+        expected: ["vms/vm-b.yaml: disks[0].size: 50G disagrees with nested_disks.scsi.scsi0.disk.size (20G)"],
     },
     {
         title: "a cloud-init user on a Talos node, which Talos would ignore",

@@ -34,6 +34,8 @@ export interface ClusterAccess {
     readonly kubeconfig: pulumi.Output<string>;
     /** `https://<address>:6443` */
     readonly endpoint: string;
+    /** PEM of the CA the API server's certificate chains to (what the kubeconfig trusts); not secret. */
+    readonly caCertPem: pulumi.Output<string>;
     /**
      * Configured from the PKI alone, with a `clusterIdentifier` from the cluster CA: replaced only when
      * the CA is (a new cluster), never by a node replacement or the admin certificate's renewal.

@@ -1,4 +1,5 @@
 import { bootDiskDevice, diskLetters, guestDevice } from "./guestDisk";
+import { bootDisk } from "./vmArgs";
 import type { VmDefinition } from "./vmDefinition";
 
 /** A VM with disks (and passthroughs) on the given slots, booting from the first one listed in `boot`. */
@@ -52,5 +53,23 @@ describe("guest disk names", () => {
     it("follow the boot order to the boot disk", () => {
         expect(bootDiskDevice(vm(["virtio0", "virtio1"], { boot: ["virtio1", "net0"] }))).toEqual({ device: "/dev/vdb" });
         expect(bootDiskDevice(vm(["virtio0", "virtio1"]))).toEqual({ device: "/dev/vda" });
+        // Both disks are in the order: the first in the order boots, not the first in the file.
+        expect(bootDiskDevice(vm(["virtio0", "virtio1"], { boot: ["virtio1", "virtio0"] }))).toEqual({ device: "/dev/vdb" });
+    });
+});
+
+describe("the boot disk", () => {
+    it("is the first disk in the boot order, whatever order the file lists its disks in", () => {
+        expect(bootDisk(vm(["scsi0", "scsi1"], { boot: ["scsi1", "scsi0"] })).interface).toBe("scsi1");
+        expect(bootDisk(vm(["scsi0", "scsi1", "scsi2"], { boot: ["net0", "scsi2", "scsi1"] })).interface).toBe("scsi2");
+    });
+
+    it("passes over boot entries that are no datastore disk: a cdrom, a passthrough, the network", () => {
+        expect(bootDisk(vm(["scsi0", "scsi1"], { passthroughs: ["sata0"], boot: ["ide0", "sata0", "net0", "scsi1"] })).interface).toBe("scsi1");
+    });
+
+    it("is the first disk the file lists when the boot order names none", () => {
+        expect(bootDisk(vm(["scsi1", "scsi0"], { boot: ["net0"] })).interface).toBe("scsi1");
+        expect(bootDisk(vm(["scsi1", "scsi0"])).interface).toBe("scsi1");
     });
 });

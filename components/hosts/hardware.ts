@@ -49,7 +49,7 @@ export const DEVICE_SLOTS: Readonly<Record<Device, Readonly<Partial<Record<Bus, 
     cloudinit: { ide: 4, sata: 6, scsi: 31 },
 };
 
-const DEVICE_NAME: Readonly<Record<Device, string>> = { disk: "a disk", passthrough: "a passthrough disk", cdrom: "a cdrom", cloudinit: "the cloud-init drive" };
+export const DEVICE_NAME: Readonly<Record<Device, string>> = { disk: "a disk", passthrough: "a passthrough disk", cdrom: "a cdrom", cloudinit: "the cloud-init drive" };
 
 /** `ide0`–`ide3`: a bus's slots, or the slots a device may take on it. */
 function range(bus: Bus, count: number): string {
@@ -88,6 +88,11 @@ function numbersUpTo(max: number): string {
 /** The slots of one bus, exactly: `^ide[0-3]$`. */
 export function slotPattern(bus: Bus): RegExp {
     return new RegExp(`^${bus}${numbersUpTo(BUS_SLOTS[bus] - 1)}$`);
+}
+
+/** Every slot of every bus, exactly, for editors: `^(ide[0-3]|sata[0-5]|scsi(…)|virtio(…))$`. */
+export function anySlotPattern(): RegExp {
+    return new RegExp(`^(${BUSES.map((b) => `${b}${numbersUpTo(BUS_SLOTS[b] - 1)}`).join("|")})$`);
 }
 
 /** For editors: `IDE slots, ide0–ide3`. */
@@ -170,8 +175,32 @@ type Report = (path: string, message: string) => void;
  * the MAC address and the CPU type. Every problem goes to `report` with its field path.
  */
 export function checkVmHardware(vm: VmHardware, report: Report): void {
+    const holders = checkDriveSlots(vm.drives, report);
+    if (!vm.drives.some((d) => d.device === "cloudinit") && implicitCloudInitSlot(holders.keys()) === undefined) {
+        report("nested_disks", "no slot is free for the cloud-init drive: every IDE, SATA and SCSI slot is taken");
+    }
+    if (vm.macAddress !== undefined) {
+        const problem = macProblem(vm.macAddress);
+        if (problem) {
+            report("network.macaddr", problem);
+        }
+    }
+    if (vm.cpuType !== undefined) {
+        const problem = cpuTypeProblem(vm.cpuType);
+        if (problem) {
+            report("cpu_type", problem);
+        }
+    }
+}
+
+/**
+ * The rules of one list of drives: each slot exists on its bus, takes its device, and holds one drive.
+ * Returns the drives that passed, by slot. The loader runs it over the drives it uses and, when a file
+ * has both, over the older `disks:` list as well, so neither list can hide a bad slot.
+ */
+export function checkDriveSlots(drives: readonly DeclaredDrive[], report: Report): Map<string, DeclaredDrive> {
     const holders = new Map<string, DeclaredDrive>();
-    for (const drive of vm.drives) {
+    for (const drive of drives) {
         const parsed = parseSlot(drive.slot);
         if (drive.bus !== undefined && parsed && parsed.bus !== drive.bus) {
             report(drive.slotPath, `${drive.slot} is not a ${drive.bus} slot; put it under nested_disks.${parsed.bus}`);
@@ -190,24 +219,17 @@ export function checkVmHardware(vm: VmHardware, report: Report): void {
         }
         holders.set(drive.slot, drive);
     }
-    if (!vm.drives.some((d) => d.device === "cloudinit") && implicitCloudInitSlot(holders.keys()) === undefined) {
-        report("nested_disks", "no slot is free for the cloud-init drive: every IDE, SATA and SCSI slot is taken");
-    }
-    if (vm.macAddress !== undefined) {
-        const problem = macProblem(vm.macAddress);
-        if (problem) {
-            report("network.macaddr", problem);
-        }
-    }
-    if (vm.cpuType !== undefined) {
-        const problem = cpuTypeProblem(vm.cpuType);
-        if (problem) {
-            report("cpu_type", problem);
-        }
-    }
+    return holders;
 }
 
 const MAC = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/;
+
+/**
+ * The MAC addresses Proxmox accepts, as pve-common's `pve_verify_mac_addr` writes it (first octet even),
+ * for editors' JSON Schema; with `ALL_ZERO_MAC` ruled out it is what `macProblem` lets through.
+ */
+export const UNICAST_MAC = /^[0-9A-Fa-f][02468AaCcEe](:[0-9A-Fa-f]{2}){5}$/;
+export const ALL_ZERO_MAC = /^(00:){5}00$/;
 
 /**
  * Why Proxmox or QEMU would refuse or ignore a fixed MAC address, or undefined when it is usable.
@@ -224,7 +246,7 @@ export function macProblem(mac: string): string | undefined {
     if (first % 2 === 1) {
         return `${mac} is a multicast address (the first octet, ${mac.slice(0, 2)}, is odd) and Proxmox accepts only unicast ones: make the first octet even, like ${(first - 1).toString(16).padStart(2, "0").toUpperCase()}`;
     }
-    if (/^(00:){5}00$/.test(mac)) {
+    if (ALL_ZERO_MAC.test(mac)) {
         return `${mac} is no address: QEMU reads all zeros as unset and makes up 52:54:00:12:34:xx; leave macaddr out to let Proxmox pick one`;
     }
     return undefined;
@@ -275,7 +297,10 @@ export const V2_MISSING: Readonly<Record<string, readonly string[]>> = {
     Opteron_G3: ["sse4.1", "sse4.2", "ssse3"],
 };
 
-const CUSTOM_CPU = /^custom-.+$/;
+export const CUSTOM_CPU = /^custom-.+$/;
+
+/** The provider's CPU models, for editors' JSON Schema (with `CUSTOM_CPU`, what `cpuTypeProblem` accepts). */
+export const CPU_TYPES: readonly string[] = Object.keys(CPU_LEVELS);
 
 /** Why Proxmox or the provider would refuse `cpu_type`, or undefined when both accept it. */
 export function cpuTypeProblem(cpuType: string): string | undefined {

@@ -19,9 +19,21 @@ export interface VmArgsContext {
     readonly cloudInitType?: "nocloud";
 }
 
-/** The disk the VM boots from: the first disk in the boot order, else the first disk. */
+/**
+ * The disk the VM boots from: the first disk in the boot order (`order=scsi1;scsi0` boots scsi1,
+ * whatever order the file lists its disks in), else the first disk the file lists. Entries of the
+ * order that are not datastore disks (net0, a cdrom, a passthrough) are passed over: this is the disk
+ * the image is imported to and sized for. Proxmox's `boot: order=` is the devices tried in turn
+ * (https://pve.proxmox.com/pve-docs/qm.1.html, boot).
+ */
 export function bootDisk(vm: VmDefinition): VmDisk {
-    return vm.disks.find((d) => vm.bootOrder.includes(d.interface)) ?? vm.disks[0];
+    for (const device of vm.bootOrder) {
+        const disk = vm.disks.find((d) => d.interface === device);
+        if (disk) {
+            return disk;
+        }
+    }
+    return vm.disks[0];
 }
 
 function diskArgs(disk: VmDisk, importFrom: pulumi.Input<string> | undefined): DiskArgs {

@@ -1,7 +1,10 @@
 import * as yaml from "js-yaml";
 import { bool, ignored, int, joinPath, map, object, oneOf, pattern, Report, str, validate, z } from "../core/schema";
 import { parseCidr, parseIpv4, parseIpv6, parseIpv6Cidr } from "../core/ipmath";
-import { Bus, busDescription, checkVmHardware, DeclaredDrive, Device, slotHint, slotPattern } from "./hardware";
+import {
+    ALL_ZERO_MAC, anySlotPattern, Bus, busDescription, checkDriveSlots, checkVmHardware, CPU_TYPES, CUSTOM_CPU, DeclaredDrive, Device, DEVICE_NAME,
+    slotHint, slotPattern, UNICAST_MAC,
+} from "./hardware";
 
 /**
  * The VM file format of the OpenTofu + Ansible homelab this platform replaces
@@ -9,6 +12,11 @@ import { Bus, busDescription, checkVmHardware, DeclaredDrive, Device, slotHint, 
  *
  * `.default()` is a default the program applies (the parsed value carries it); `.meta({ default })`
  * only documents Proxmox's own default in the JSON Schema, and the program leaves the field unset.
+ *
+ * Where a hardware rule (hardware.ts) can be written in JSON Schema, `.meta({ pattern | anyOf | not })`
+ * puts it in the editors' schema too (zod merges `meta` over the generated keywords). The zod schema
+ * itself stays looser there on purpose: the loader's rules then report the case with its reason
+ * ("a multicast address", "not an IDE slot (Proxmox has ide0–ide3)") instead of a bare pattern mismatch.
  */
 
 const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -59,7 +67,7 @@ const bus = (name: Bus) => map(slotSchema, { pattern: slotPattern(name), hint: s
 
 const legacyDiskSchema = object(
     {
-        slot: pattern("Slot", /^(scsi|virtio|sata|ide)\d+$/, "a slot like scsi0"),
+        slot: pattern("Slot", /^(scsi|virtio|sata|ide)\d+$/, "a slot like scsi0").meta({ pattern: anySlotPattern().source }),
         type: oneOf("Kind of drive", ["disk", "cdrom", "passthrough"]),
         size: size().optional(),
         storage: storage().optional(),
@@ -80,7 +88,9 @@ export const VM_FILE_SCHEMA = object(
         cores: int("Cores per socket", 1, 512).default(1),
         sockets: int("CPU sockets", 1, 8).default(1),
         memory: int("Memory in MiB", 16).default(1024),
-        cpu_type: str("QEMU CPU type, like host or x86-64-v2-AES").default("host"),
+        cpu_type: str("QEMU CPU type, like host or x86-64-v2-AES, or custom-<name>")
+            .meta({ anyOf: [{ enum: [...CPU_TYPES] }, { pattern: CUSTOM_CPU.source }] })
+            .default("host"),
         onboot: bool("Start the VM when the node boots").default(true),
         vm_state: oneOf("Desired power state", ["running", "stopped"]).default("running"),
         clone: z
@@ -104,7 +114,9 @@ export const VM_FILE_SCHEMA = object(
                 bridge: str("Linux bridge on the node, like vmbr0"),
                 model: oneOf("NIC model", ["virtio", "e1000", "e1000e", "rtl8139", "vmxnet3"]).default("virtio"),
                 firewall: bool("Proxmox firewall on this NIC").default(true),
-                macaddr: pattern("Fixed MAC address", MAC, "a MAC address like BC:24:11:00:00:01").optional(),
+                macaddr: pattern("Fixed unicast MAC address (first octet even, not all zeros)", MAC, "a MAC address like BC:24:11:00:00:01")
+                    .meta({ pattern: UNICAST_MAC.source, not: { pattern: ALL_ZERO_MAC.source } })
+                    .optional(),
                 tag: int("VLAN tag", 1, 4094).optional(),
             },
             "The first network device (net0)",
@@ -344,18 +356,62 @@ function disksFromLegacyList(list: readonly RawLegacyDisk[], report: Report): Sl
     return entries;
 }
 
-/** When both lists are present they must describe the same disks, or one of them is silently wrong. */
-function checkLegacyAgrees(list: readonly RawLegacyDisk[], disks: readonly VmDisk[], report: Report): void {
-    list.forEach((d, i) => {
-        if (d.type !== "disk") {
+/** The device an entry of the older list declares: a cdrom with `cloudinit: true` is the cloud-init drive. */
+function legacyDevice(d: RawLegacyDisk): Device {
+    return d.type === "cdrom" && d.cloudinit ? "cloudinit" : d.type;
+}
+
+/**
+ * When both lists are present nested_disks is what the program uses, and every entry of `disks:` must
+ * say the same, or one of them is silently wrong. Each entry is first held to the hardware rules on its
+ * own (its slot exists, takes its device, holds one drive), then compared with the nested slot of the
+ * same name: same device, and the same value for each field the entry gives.
+ */
+function checkLegacyAgrees(list: readonly RawLegacyDisk[], nested: readonly SlotEntry[], report: Report): void {
+    const drives: DeclaredDrive[] = list.map((d, i) => {
+        const path = joinPath("disks", i);
+        return { path, slotPath: joinPath(path, "slot"), slot: d.slot, device: legacyDevice(d) };
+    });
+    const passed = checkDriveSlots(drives, report);
+    drives.forEach((drive, i) => {
+        if (passed.get(drive.slot) !== drive) {
             return;
         }
-        const nested = disks.find((n) => n.interface === d.slot);
-        const path = joinPath("disks", i);
-        if (!nested) {
-            report(path, `${d.slot} is not in nested_disks`);
-        } else if ((d.size && sizeInGb(d.size) !== nested.sizeGb) || (d.storage && d.storage !== nested.datastoreId)) {
-            report(path, `${d.slot} (${d.size} on ${d.storage}) disagrees with nested_disks (${nested.sizeGb}G on ${nested.datastoreId})`);
+        const other = nested.find((n) => n.slot === drive.slot);
+        if (!other) {
+            report(drive.path, `${drive.slot} is not in nested_disks`);
+            return;
+        }
+        const kinds = Object.keys(other.content) as Device[];
+        if (kinds.length !== 1) {
+            return; // collectDisks has reported the nested slot.
+        }
+        if (kinds[0] !== drive.device) {
+            report(drive.path, `${drive.slot} is ${DEVICE_NAME[drive.device]} here, but ${other.path} holds ${DEVICE_NAME[kinds[0]]}`);
+            return;
+        }
+        const d = list[i];
+        const c = other.content;
+        // [field of the entry, its value, the nested field, the nested value]: only the fields the entry gives.
+        type Value = string | boolean | undefined;
+        const pairs: [string, Value, string, Value][] = [];
+        // An unset replicate is Proxmox's default, on (qm.1: `replicate=<boolean> (default = 1)`).
+        if (c.disk) {
+            pairs.push(["size", d.size, "disk.size", c.disk.size], ["storage", d.storage, "disk.storage", c.disk.storage]);
+            pairs.push(["format", d.format, "disk.format", c.disk.format], ["replicate", d.replicate, "disk.replicate", c.disk.replicate ?? true]);
+        } else if (c.passthrough) {
+            pairs.push(["file", d.file, "passthrough.file", c.passthrough.file], ["replicate", d.replicate, "passthrough.replicate", c.passthrough.replicate ?? true]);
+        } else if (c.cloudinit) {
+            pairs.push(["storage", d.storage, "cloudinit.storage", c.cloudinit.storage]);
+        } else if (c.cdrom) {
+            pairs.push(["iso", d.iso, "cdrom.iso", c.cdrom.iso]);
+        }
+        for (const [field, mine, theirs, value] of pairs) {
+            // Sizes compare by value: 1T is 1024G.
+            const same = field === "size" && typeof mine === "string" && typeof value === "string" ? sizeInGb(mine) === sizeInGb(value) : mine === value;
+            if (mine !== undefined && !same) {
+                report(joinPath(drive.path, field), `${String(mine)} disagrees with ${joinPath(other.path, theirs)} (${value === undefined ? "unset" : String(value)})`);
+            }
         }
     });
 }
@@ -371,7 +427,7 @@ function normalise(file: string, raw: RawVm, outer: Report): VmDefinition | unde
     // What Proxmox, the provider and QEMU refuse: slots per bus, devices per bus, one drive per slot, MAC, CPU type.
     checkVmHardware({ drives, macAddress: raw.network.macaddr, cpuType: raw.cpu_type }, report);
     if (raw.nested_disks && raw.disks) {
-        checkLegacyAgrees(raw.disks, disks, report);
+        checkLegacyAgrees(raw.disks, entries, report);
     }
     if (disks.length === 0) {
         report("nested_disks", "the VM needs at least one disk");

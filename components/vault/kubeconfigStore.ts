@@ -25,6 +25,9 @@ export class KubeconfigStore extends pulumi.ComponentResource {
                     mount: args.mount,
                     name: secretName,
                     dataJson: pulumi.secret(access.kubeconfig.apply((kubeconfig) => JSON.stringify({ kubeconfig, endpoint: access.endpoint }))),
+                    // Deleting goes through `<mount>/metadata/...`, which the stack's policy allows; the default
+                    // (a soft delete of the latest version) writes `<mount>/data/...` with `delete`, which it does not.
+                    deleteAllVersions: true,
                 },
                 { parent: this },
             );

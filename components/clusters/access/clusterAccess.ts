@@ -64,5 +64,5 @@ export function clusterAccess(
         { kubeconfig, clusterIdentifier: access.caCertPem.apply((pem) => clusterIdentifier(args.config.stack, clusterName, pem)) },
         { parent, dependsOn: [ready] },
     );
-    return { kubeconfig, endpoint, provider, ready };
+    return { kubeconfig, endpoint, caCertPem: access.caCertPem, provider, ready };
 }

@@ -4,7 +4,7 @@ import { k3sInstallerScript, k3sNodeBootstrap } from "./bootstrap";
 import { preparePlatform } from "../../../program";
 import { ProgramRun, runProgram } from "../../../render/harness";
 import { readStackConfig } from "../../../render/stackConfig";
-import { baseConfig, byName, CloudConfig, cloudConfigOf, makeProject, PLATFORM_SECRETS, platformFields, PROJECT_DIR, vmYaml, withoutPlatform, writtenFile } from "../../../tests/helpers";
+import { baseConfig, byName, CloudConfig, cloudConfigOf, isVaultLayer, makeProject, PLATFORM_SECRETS, platformFields, PROJECT_DIR, vmYaml, withoutPlatform, writtenFile } from "../../../tests/helpers";
 import { realisticMocks } from "../../../tests/mocks";
 import { cloudInitSchema, requireTool, run as runTool } from "../../../tests/validators";
 
@@ -54,7 +54,8 @@ describe("the tools stack's K3s clusters", () => {
                 "proxmoxve:index/vmLegacy:VmLegacy::k8s-tools-vm",
             ].sort(),
         );
-        expect(withoutPlatform(run.resources)).toHaveLength(59);
+        // The platform and Vault layers are counted in tests/platform.test.ts and tests/vault.test.ts.
+        expect(withoutPlatform(run.resources).filter((r) => !isVaultLayer(r))).toHaveLength(59);
     });
 
     it("generates ECDSA P-256 CAs and an RSA service-account key, protected with the token", () => {
@@ -134,7 +135,7 @@ describe("the tools stack's K3s clusters", () => {
     });
 
     it("keeps every kubeconfig secret in the stack outputs", () => {
-        expect(run.outputSecretPaths.sort()).toEqual(["clusters.observability.kubeconfig", "clusters.tools.kubeconfig"]);
+        expect(run.outputSecretPaths.sort()).toEqual(["clusters.observability.kubeconfig", "clusters.tools.kubeconfig", "vaultTokens.dev", "vaultTokens.prod"]);
         expect(JSON.stringify(run.outputs)).not.toContain("BEGIN");
     });
 

@@ -19,6 +19,7 @@ import { CLUSTER_IDENTITY, createNode, nodeNames, nodeRoles, placeholderPair, re
 export class K3sCluster extends pulumi.ComponentResource implements ClusterAccess {
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly endpoint: string;
+    public readonly caCertPem: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
     public readonly ready: pulumi.Resource;
     public readonly nodes: Readonly<Record<string, ProxmoxVm>>;
@@ -94,6 +95,7 @@ export class K3sCluster extends pulumi.ComponentResource implements ClusterAcces
         const access = clusterAccess(this, name, args, { address: firstIp, caCertPem: cas.serverCa.certPem, admin, nodes: Object.values(nodes) });
         this.kubeconfig = access.kubeconfig;
         this.endpoint = access.endpoint;
+        this.caCertPem = access.caCertPem;
         this.provider = access.provider;
         this.ready = access.ready;
         this.registerOutputs({ kubeconfig: this.kubeconfig, endpoint: this.endpoint });

@@ -24,6 +24,7 @@ export const RELEASE_TIMEOUT_SECONDS = 900;
 export class KubeadmCluster extends pulumi.ComponentResource implements ClusterAccess {
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly endpoint: string;
+    public readonly caCertPem: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
     public readonly ready: pulumi.Resource;
     public readonly nodes: Readonly<Record<string, ProxmoxVm>>;
@@ -115,6 +116,7 @@ export class KubeadmCluster extends pulumi.ComponentResource implements ClusterA
         const access = clusterAccess(this, name, args, { address: apiAddress, caCertPem: ca.certPem, admin, nodes: Object.values(nodes) });
         this.kubeconfig = access.kubeconfig;
         this.endpoint = access.endpoint;
+        this.caCertPem = access.caCertPem;
         this.provider = access.provider;
         this.ready = access.ready;
 

@@ -21,6 +21,7 @@ import { CLUSTER_IDENTITY, CLUSTER_SECRET_OPTIONS, createNode, nodeNames, nodeRo
 export class TalosCluster extends pulumi.ComponentResource implements ClusterAccess {
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly endpoint: string;
+    public readonly caCertPem: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
     public readonly ready: pulumi.Resource;
     public readonly nodes: Readonly<Record<string, ProxmoxVm>>;
@@ -138,6 +139,7 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
         const access = clusterAccess(this, name, args, { address: apiAddress, caCertPem: kubernetesCa.certPem, admin: kubeAdmin, nodes: Object.values(nodes), after: [this.bootstrap] });
         this.kubeconfig = access.kubeconfig;
         this.endpoint = access.endpoint;
+        this.caCertPem = access.caCertPem;
         this.provider = access.provider;
         this.ready = access.ready;
         this.registerOutputs({ kubeconfig: this.kubeconfig, endpoint: this.endpoint, talosconfig: this.talosconfig });
