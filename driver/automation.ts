@@ -42,8 +42,13 @@ export interface StackOps {
 }
 
 export interface Automation {
-    /** Selects (or creates) the stack; throws PulumiCliMissingError without a usable CLI. */
-    select(stack: string): Promise<StackOps>;
+    /**
+     * Selects the stack; creates it only with `create` (preview and up: the commands that are meant
+     * to bring a stack into being). Read-only commands select only, so a typo or a missing stack
+     * is an error (`stack-not-found`) instead of a new empty stack in the backend. Throws
+     * PulumiCliMissingError without a usable CLI.
+     */
+    select(stack: string, options?: { readonly create?: boolean }): Promise<StackOps>;
 }
 
 /** Why an operation failed, as far as the driver needs to tell. */

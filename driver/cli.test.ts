@@ -127,6 +127,33 @@ describe("npm run platform", () => {
         }
     });
 
+    it("preview --none-affected runs no stack and replaces an earlier preview comment, creating none", async () => {
+        const gh = new FakeGitHub("lab", "platform", 9, "ghs_x");
+        await gh.start();
+        try {
+            const env = { GITHUB_TOKEN: "ghs_x", GITHUB_REPOSITORY: "lab/platform", GITHUB_API_URL: gh.baseUrl };
+            const fake = new FakeAutomation({});
+            const none = harness(fake, env);
+            expect(await platformCli(["preview", "--none-affected", "--github", "--pr", "9"], none.deps)).toBe(0);
+            expect(none.stdout()).toBe("no stack affected, and no earlier preview comment on lab/platform#9: nothing posted\n");
+            expect(gh.comments).toEqual([]);
+
+            gh.seed(1, () => "<!-- platform-preview:homelab -->\n## Pulumi preview: `homelab`\nold previews");
+            const stale = harness(fake, env);
+            expect(await platformCli(["preview", "--none-affected", "--github", "--pr", "9"], stale.deps)).toBe(0);
+            expect(stale.stdout()).toBe("no stack affected: updated the comment on lab/platform#9: https://github.com/lab/platform/pull/9#issuecomment-1000\n");
+            expect(gh.comments.map((c) => c.body)).toEqual([
+                "<!-- platform-preview:homelab -->\n## Pulumi preview: `homelab`\n\nThe pull request's latest changes affect no stack (the path filters of `deployments/paths.ts`): nothing to preview. The previews this comment showed before are gone with the changes that caused them.\n",
+            ]);
+            expect(fake.selected).toEqual([]);
+            const bad = harness(fake, env);
+            expect(await platformCli(["preview", "dev", "--none-affected"], bad.deps)).toBe(2);
+            expect(bad.stderr()).toBe("error: --none-affected takes no stacks (npm run platform -- --help)\n");
+        } finally {
+            await gh.stop();
+        }
+    });
+
     it("outputs prints the CLI's masked view only; secrets are never read", async () => {
         const fake = new FakeAutomation({
             tools: { masked: { clusters: { tools: { endpoint: "https://192.168.1.10:6443", kubeconfig: "[secret]" } } }, plaintext: { clusters: { tools: { kubeconfig: "PLAINTEXT-KUBECONFIG" } } } },
@@ -143,6 +170,8 @@ describe("npm run platform", () => {
         );
         expect(h.stdout() + plain.stdout()).not.toContain("PLAINTEXT");
         expect(fake.secretReads).toEqual([]);
+        // Read-only: a missing stack is not created.
+        expect([...new Set(fake.selectModes)]).toEqual(["tools:select", "dev:select"]);
     });
 
     it("kubeconfig merges the stacks' secret outputs into a 0600 file and prints no key material", async () => {
@@ -158,6 +187,7 @@ describe("npm run platform", () => {
         expect(fs.statSync(file).mode & 0o777).toBe(0o600);
         expect(fs.readFileSync(file, "utf8")).toContain("current-context: tools\n");
         expect(fake.secretReads.sort()).toEqual(["dev", "prod", "tools"]);
+        expect(fake.selectModes.sort()).toEqual(["dev:select", "prod:select", "tools:select"]);
     });
 
     it("kubeconfig --from vault --vault-path writes the merge to its own Vault path", async () => {
@@ -204,6 +234,15 @@ describe("npm run platform", () => {
         const h = harness(new FakeAutomation({}));
         expect(await platformCli(["render"], h.deps)).toBe(2);
         expect(h.stderr()).toBe("usage: npm run render -- <stack> [--project-dir DIR]   (stacks: dev, prod, tools)\n");
+    });
+
+    it("render of an unknown stack is a usage error, like preview's", async () => {
+        const h = harness(new FakeAutomation({}));
+        expect(await platformCli(["render", "nope"], h.deps)).toBe(2);
+        expect(h.stderr()).toBe('error: unknown stack "nope"; the stacks are tools, dev, prod\n');
+        const p = harness(new FakeAutomation({}));
+        expect(await platformCli(["preview", "nope"], p.deps)).toBe(2);
+        expect(p.stderr()).toBe('error: unknown stack "nope"; the stacks are tools, dev, prod\n');
     });
 });
 

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { Automation, PulumiCliMissingError } from "./automation";
-import { commentMarker, renderComment } from "./comment";
+import { commentMarker, noStacksComment, renderComment } from "./comment";
 import { DriverConsole, Terminal } from "./console";
 import { postComment, targetFromEnv } from "./github";
 import { STACK_GRAPH, orderStacks } from "./graph";
@@ -21,6 +21,8 @@ commands:
                            needs GITHUB_TOKEN, GITHUB_REPOSITORY and the PR number (--pr N, or
                            GITHUB_EVENT_PATH on a pull_request event); GITHUB_API_URL for GHES
       --pr N               the pull request number
+      --none-affected      preview nothing: the change affects no stack; with --github, edit an
+                           earlier preview comment to say so (none is created)
       --policy-pack DIR    enforce this CrossGuard pack (preview, up, drift), e.g. --policy-pack policy
   up [stacks...]           pulumi up per stack
   refresh [stacks...]      pulumi refresh per stack
@@ -75,9 +77,9 @@ interface Parsed {
 }
 
 const VALUE_FLAGS = new Set(["--policy-pack", "--comment-file", "--pr", "--from", "--out", "--vault-path", "--vault-address", "--vault-mount", "--project-dir"]);
-const BOOLEAN_FLAGS = new Set(["--github", "--json", "--yes", "--help", "-h"]);
+const BOOLEAN_FLAGS = new Set(["--github", "--json", "--yes", "--help", "-h", "--none-affected"]);
 const COMMAND_FLAGS: Record<string, string[]> = {
-    preview: ["--comment-file", "--github", "--pr", "--policy-pack"],
+    preview: ["--comment-file", "--github", "--pr", "--policy-pack", "--none-affected"],
     up: ["--policy-pack"],
     refresh: [],
     destroy: ["--yes"],
@@ -129,9 +131,20 @@ export async function platformCli(argv: readonly string[], deps: CliDeps): Promi
             // The offline render has its own arguments (<stack> [--project-dir DIR]). Loaded
             // here only: it pulls in the whole program and every provider SDK, which the other
             // commands never need (they run the program through the CLI).
+            const renderArgs = argv.slice(argv.indexOf("render") + 1);
+            const stack = renderArgs.find((a, i) => !a.startsWith("-") && renderArgs[i - 1] !== "--project-dir");
+            if (stack !== undefined && !(stack in STACK_GRAPH)) {
+                // The same usage error as `preview nope`, before the render's heavy import.
+                try {
+                    orderStacks(STACK_GRAPH, [stack], "forward");
+                } catch (err) {
+                    deps.stderr(`error: ${(err as Error).message}\n`);
+                    return 2;
+                }
+            }
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             const { renderCli } = require("../render/cli") as typeof import("../render/cli");
-            return await renderCli(argv.slice(argv.indexOf("render") + 1), { out, err: deps.stderr });
+            return await renderCli(renderArgs, { out, err: deps.stderr });
         }
         if (!(parsed.command in COMMAND_FLAGS)) {
             throw new UsageError(parsed.command ? `unknown command "${parsed.command}"` : "no command given");
@@ -140,6 +153,9 @@ export async function platformCli(argv: readonly string[], deps: CliDeps): Promi
         const stray = [...parsed.flags.keys()].filter((f) => !allowed.has(f));
         if (stray.length > 0) {
             throw new UsageError(`${parsed.command} does not take ${stray.join(", ")}`);
+        }
+        if (parsed.flags.has("--none-affected") && parsed.stacks.length > 0) {
+            throw new UsageError("--none-affected takes no stacks");
         }
         if (parsed.command === "destroy" && !parsed.flags.has("--yes")) {
             throw new UsageError("destroy deletes every resource of the stacks; confirm with --yes");
@@ -179,6 +195,34 @@ export async function platformCli(argv: readonly string[], deps: CliDeps): Promi
     }
 }
 
+/**
+ * A push that affects no stack: nothing to preview, but an earlier preview comment would still
+ * show the previews of a change the PR no longer has. Edit it to say so; create none.
+ */
+async function noneAffected(projectDir: string, commentFile: string | undefined, target: ReturnType<typeof targetFromEnv> | undefined, deps: CliDeps): Promise<number> {
+    const project = projectName(projectDir);
+    const body = noStacksComment(project);
+    if (commentFile) {
+        fs.writeFileSync(commentFile, body);
+    }
+    if (target && !("problems" in target)) {
+        try {
+            const posted = await postComment(target, body, commentMarker(project), { create: false });
+            deps.stdout.write(
+                posted.action === "updated"
+                    ? `no stack affected: updated the comment on ${target.owner}/${target.repo}#${target.issueNumber}: ${posted.url}\n`
+                    : `no stack affected, and no earlier preview comment on ${target.owner}/${target.repo}#${target.issueNumber}: nothing posted\n`,
+            );
+        } catch (err) {
+            deps.stderr(`error: posting the comment on ${target.owner}/${target.repo}#${target.issueNumber}: ${err instanceof Error ? err.message : String(err)}\n`);
+            return 1;
+        }
+    } else {
+        deps.stdout.write("no stack affected: nothing to preview\n");
+    }
+    return 0;
+}
+
 async function operate(operation: DriverOperation, automation: Automation, stacks: string[], flags: Map<string, string | true>, projectDir: string, deps: CliDeps): Promise<number> {
     const commentFile = flags.get("--comment-file") as string | undefined;
     const github = flags.has("--github");
@@ -195,6 +239,9 @@ async function operate(operation: DriverOperation, automation: Automation, stack
     if (target && "problems" in target) {
         deps.stderr(target.problems.map((p) => `error: --github: ${p}\n`).join(""));
         return 2;
+    }
+    if (flags.has("--none-affected")) {
+        return await noneAffected(projectDir, commentFile, target, deps);
     }
     const console = new DriverConsole(deps.stdout, stacks, deps.now);
     const runs = await runStacks({

@@ -202,6 +202,17 @@ function trimTo(text: string, budget: number): string {
     return kept.join("\n");
 }
 
+/** The comment once the PR's latest changes affect no stack: it replaces the earlier previews. */
+export function noStacksComment(project: string): string {
+    return [
+        commentMarker(project),
+        `## Pulumi preview: \`${project}\``,
+        "",
+        "The pull request's latest changes affect no stack (the path filters of `deployments/paths.ts`): nothing to preview. The previews this comment showed before are gone with the changes that caused them.",
+        "",
+    ].join("\n");
+}
+
 export interface CommentOptions {
     readonly project: string;
     readonly limit?: number;

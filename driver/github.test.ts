@@ -49,6 +49,15 @@ describe("posting the PR comment (local GitHub REST stand-in)", () => {
         expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /repos/lab/platform/issues/42/comments?per_page=100", "PATCH /repos/lab/platform/issues/comments/1000"]);
     });
 
+    it("with create: false, edits an earlier comment but never adds one", async () => {
+        gh.seed(3, (i) => `comment ${i}`);
+        expect(await postComment(target(), `${marker}\nnothing`, marker, { create: false })).toEqual({ action: "none", id: 0, url: "" });
+        expect(gh.requests.map((r) => r.method)).toEqual(["GET"]);
+        gh.seed(1, () => `${marker}\nold`);
+        expect((await postComment(target(), `${marker}\nnothing`, marker, { create: false })).action).toBe("updated");
+        expect(gh.comments.filter((c) => c.body.includes(marker)).map((c) => c.body)).toEqual([`${marker}\nnothing`]);
+    });
+
     it("ignores comments with another project's marker", async () => {
         gh.seed(1, () => `${commentMarker("other")}\nx`);
         expect((await postComment(target(), `${marker}\nnew`, marker)).action).toBe("created");

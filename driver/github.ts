@@ -23,12 +23,13 @@ export interface PullRequestTarget {
 }
 
 export interface PostResult {
-    readonly action: "created" | "updated";
+    /** `none`: no earlier comment, and `create: false`. */
+    readonly action: "created" | "updated" | "none";
     readonly id: number;
     readonly url: string;
 }
 
-export async function postComment(target: PullRequestTarget, body: string, marker: string): Promise<PostResult> {
+export async function postComment(target: PullRequestTarget, body: string, marker: string, options: { readonly create?: boolean } = {}): Promise<PostResult> {
     const octokit = new Octokit({ auth: target.token, baseUrl: target.baseUrl ?? "https://api.github.com", userAgent: "homelab-platform-driver" });
     const where = { owner: target.owner, repo: target.repo };
     let existing: { id: number } | undefined;
@@ -41,6 +42,9 @@ export async function postComment(target: PullRequestTarget, body: string, marke
     if (existing) {
         const { data } = await octokit.rest.issues.updateComment({ ...where, comment_id: existing.id, body });
         return { action: "updated", id: data.id, url: data.html_url };
+    }
+    if (options.create === false) {
+        return { action: "none", id: 0, url: "" };
     }
     const { data } = await octokit.rest.issues.createComment({ ...where, issue_number: target.issueNumber, body });
     return { action: "created", id: data.id, url: data.html_url };

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import type { OperationError } from "./automation";
+import type { OperationError, StackOps } from "./automation";
 import { DEV_PREVIEW_CHANGES, DEV_PREVIEW_EVENTS } from "./fixtures/events";
 import { LocalAutomation, asCliMissing, asOperationError, cliMessage } from "./localAutomation";
 
@@ -94,6 +94,10 @@ describe("the real adapter over LocalWorkspace, against a stand-in `pulumi` on P
     });
     beforeEach(() => fs.writeFileSync(logFile, ""));
     const project = path.resolve(__dirname, "..");
+    // One selected dev stack for the tests that only use it: each select costs two CLI runs
+    // (`pulumi version`, `stack select`), each a Node start. The first test checks those calls.
+    let shared: Promise<StackOps> | undefined;
+    const devStack = () => (shared ??= new LocalAutomation(project).select("dev"));
 
     it("selects the stack in the project directory and previews it: events, output and changeSummary", async () => {
         const stack = await new LocalAutomation(project).select("dev");
@@ -110,13 +114,21 @@ describe("the real adapter over LocalWorkspace, against a stand-in `pulumi` on P
         ]);
     });
 
-    it("an unknown stack is created (createOrSelectStack)", async () => {
-        await expect(new LocalAutomation(project).select("qa")).rejects.toMatchObject({ kind: "command" });
+    it("an unknown stack is created only when asked to (createOrSelectStack, for preview and up)", async () => {
+        await expect(new LocalAutomation(project).select("qa", { create: true })).rejects.toMatchObject({ kind: "command" });
         expect(calls()).toEqual(["version", "stack select --stack qa --non-interactive", "stack init qa --non-interactive"]);
     });
 
+    it("otherwise a missing stack is an error naming it, and nothing is created (selectStack)", async () => {
+        await expect(new LocalAutomation(project).select("qa")).rejects.toMatchObject({
+            kind: "stack-not-found",
+            message: 'stack "qa" does not exist in this backend (only preview and up create a stack)',
+        });
+        expect(calls()).toEqual(["version", "stack select --stack qa --non-interactive"]);
+    });
+
     it("aborting sends the CLI one SIGINT and reports the operation cancelled", async () => {
-        const stack = await new LocalAutomation(project).select("dev");
+        const stack = await devStack();
         const abort = new AbortController();
         const running = stack.run("up", { onEvent: () => undefined, onOutput: () => abort.abort(), signal: abort.signal });
         const error = await running.then(
@@ -128,17 +140,17 @@ describe("the real adapter over LocalWorkspace, against a stand-in `pulumi` on P
     });
 
     it("a locked stack is a concurrent update; cancel() runs `pulumi cancel --yes`", async () => {
-        const stack = await new LocalAutomation(project).select("dev");
+        const stack = await devStack();
         await expect(stack.run("refresh", { onEvent: () => undefined, onOutput: () => undefined, signal: new AbortController().signal })).rejects.toMatchObject({ kind: "concurrent-update" });
         await stack.cancel();
         expect(calls().at(-1)).toBe("cancel --yes --stack dev --non-interactive");
     });
 
     it("masked outputs come from the CLI's own masking; plaintext only from secretOutputs()", async () => {
-        const stack = await new LocalAutomation(project).select("dev");
+        const stack = await devStack();
         expect(await stack.maskedOutputs()).toEqual({ clusters: { dev: { endpoint: "https://192.168.1.12:6443", kubeconfig: "[secret]" } } });
         expect(await stack.secretOutputs()).toEqual({ clusters: { dev: { endpoint: "https://192.168.1.12:6443", kubeconfig: "apiVersion: v1\n" } } });
-        expect(calls().slice(2)).toEqual(["stack output --json --stack dev --non-interactive", "stack output --json --stack dev --non-interactive", "stack output --json --show-secrets --stack dev --non-interactive"]);
+        expect(calls().filter((c) => c.startsWith("stack output"))).toEqual(["stack output --json --stack dev --non-interactive", "stack output --json --stack dev --non-interactive", "stack output --json --show-secrets --stack dev --non-interactive"]);
     });
 });
 

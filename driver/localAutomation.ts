@@ -3,7 +3,8 @@ import { CommandError, ConcurrentUpdateError, LocalWorkspace, OpMap, Stack, Stac
 import { Automation, Operation, OperationError, OperationOptions, OperationResult, PulumiCliMissingError, StackOps } from "./automation";
 
 /**
- * The real Automation implementation: `LocalWorkspace.createOrSelectStack({ stackName, workDir })`
+ * The real Automation implementation: `LocalWorkspace.selectStack({ stackName, workDir })`
+ * (`createOrSelectStack` for preview and up only)
  * over this same program (the directory holding Pulumi.yaml), one workspace per stack, exactly the
  * program `pulumi up` runs. The only part of the driver that needs the Pulumi CLI.
  */
@@ -142,11 +143,17 @@ class LocalStack implements StackOps {
 export class LocalAutomation implements Automation {
     constructor(private readonly workDir: string) {}
 
-    async select(stackName: string): Promise<StackOps> {
+    async select(stackName: string, options?: { readonly create?: boolean }): Promise<StackOps> {
         try {
-            const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: this.workDir });
+            const args = { stackName, workDir: this.workDir };
+            const stack = options?.create ? await LocalWorkspace.createOrSelectStack(args) : await LocalWorkspace.selectStack(args);
             return new LocalStack(stack, this.workDir);
         } catch (err) {
+            if (err instanceof StackNotFoundError) {
+                // `pulumi stack select` fails with "no stack named 'x' found"; say which command
+                // would create it, since only preview and up do.
+                throw new OperationError("stack-not-found", `stack "${stackName}" does not exist in this backend (only preview and up create a stack)`);
+            }
             throw asCliMissing(err) ?? asOperationError(err);
         }
     }

@@ -116,6 +116,17 @@ describe("failures", () => {
         expect(runs[1].message).toBe("cannot select the stack: no stack named 'dev' found");
     });
 
+    it("only preview and up may create a missing stack; refresh, drift and destroy only select", async () => {
+        const modes: Record<string, string[]> = {};
+        for (const operation of ["preview", "up", "refresh", "drift", "destroy"] as const) {
+            const fake = new FakeAutomation({ tools: {}, dev: {}, prod: {} });
+            await drive(fake, operation);
+            modes[operation] = [...fake.selectModes].sort();
+        }
+        const all = (mode: string) => ["dev", "prod", "tools"].map((s) => `${s}:${mode}`);
+        expect(modes).toEqual({ preview: all("create-or-select"), up: all("create-or-select"), refresh: all("select"), drift: all("select"), destroy: all("select") });
+    });
+
     it("without a CLI the whole run stops with that one error and prints nothing else", async () => {
         const fake = new FakeAutomation({ tools: {}, dev: {}, prod: {} }, true);
         const out = capture();
@@ -241,6 +252,18 @@ describe("drift", () => {
         expect(runs[1].message).toBe("drift: refresh changed 1 resource in state; preview proposes 1 update");
         expect(exitCode(runs)).toBe(1);
         expect(summaryLine(runs)).toBe("ran: tools, dev, prod; failed: none; skipped: none; drifted: dev");
+    });
+
+    it("drift that shows only in the refresh (the preview proposes nothing) is still drift", async () => {
+        const fake = new FakeAutomation({
+            tools: {},
+            dev: { ops: { refresh: [{ changes: { update: 2, same: 40 } }], preview: [{ changes: { same: 42 } }] } },
+            prod: {},
+        });
+        const { runs } = await drive(fake, "drift");
+        expect(results(runs)).toEqual({ tools: "succeeded", dev: "drifted", prod: "succeeded" });
+        expect(runs[1].message).toBe("drift: refresh changed 2 resources in state; preview proposes no changes");
+        expect(exitCode(runs)).toBe(1);
     });
 
     it("a drifted tools stack still lets dev and prod be checked", async () => {

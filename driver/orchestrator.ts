@@ -153,7 +153,9 @@ export async function runStacks(options: OrchestratorOptions): Promise<StackRun[
         };
         let ops: StackOps;
         try {
-            ops = await options.automation.select(stack);
+            // Only preview and up may bring a stack into being; refresh, drift and destroy of a
+            // missing stack are errors, not new empty stacks.
+            ops = await options.automation.select(stack, { create: options.operation === "preview" || options.operation === "up" });
         } catch (err) {
             if (err instanceof PulumiCliMissingError) {
                 throw err;

