@@ -234,11 +234,8 @@ function checkVip(cluster: ClusterConfig, controlPlanes: readonly VmDefinition[]
         report(path, `only Talos clusters share a VIP between control planes; ${cluster.distribution} does not${cluster.distribution === "kubeadm" ? " (it uses loadBalancer)" : ""}`);
         return;
     }
-    const address = parseIpv4(cluster.vip);
-    if (address === undefined) {
-        report(path, `${cluster.vip} is not an IPv4 address`);
-        return;
-    }
+    // The config schema has already refused a vip that is not an IPv4 address (fleet checks run on valid config only).
+    const address = parseIpv4(cluster.vip)!;
     const bridges = [...new Set(controlPlanes.map((vm) => vm.network.bridge))];
     if (bridges.length > 1) {
         report(path, `the control planes are on ${bridges.join(" and ")}; a VIP moves only within one network`);
