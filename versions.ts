@@ -44,6 +44,10 @@ export const versions = {
          * of which only a release candidate could be read here; 1.17 pairs with the released plugin 1.13.2.
          */
         velero: { repo: "https://vmware-tanzu.github.io/helm-charts", chart: "velero", version: "11.4.0" },
+        /** Vault 2.0.4 (the chart's server.image.tag at this version). */
+        vault: { repo: "https://helm.releases.hashicorp.com", chart: "vault", version: "0.34.1" },
+        /** external-secrets v2.9.0; its CRDs serve external-secrets.io/v1 only. */
+        externalSecrets: { repo: "https://charts.external-secrets.io", chart: "external-secrets", version: "2.9.0" },
     },
     /** Images the platform names itself (outside a chart's defaults). */
     images: {
