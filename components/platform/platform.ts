@@ -39,6 +39,8 @@ export class Platform extends pulumi.ComponentResource {
     /** Releases by service, as installed on this cluster. */
     public readonly releases: Readonly<Record<string, k8s.helm.v3.Release>>;
     public readonly services: readonly ServiceName[];
+    /** MetalLB's IPAddressPool and L2Advertisement: a LoadBalancer Service gets an address only once they exist. */
+    public readonly addressPool: readonly pulumi.Resource[];
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:Platform", name, {}, opts);
@@ -143,6 +145,7 @@ export class Platform extends pulumi.ComponentResource {
         }
 
         this.releases = releases;
+        this.addressPool = pool;
         this.services = [...on];
         this.registerOutputs({ services: this.services });
     }
