@@ -20,6 +20,11 @@ import type { ReadinessOptions } from "./components/clusters/access/readiness";
 import type { VmDefinition } from "./components/hosts/vmDefinition";
 import { LoadedPlatform, loadPlatform } from "./config/load";
 import { Platform } from "./components/platform/platform";
+import { VaultServer } from "./components/platform/services/vault/vaultServer";
+import { SecretsLayer, VaultSource } from "./components/platform/services/externalSecrets/secretsLayer";
+import { VAULT_NAMESPACE, urlHost } from "./components/platform/services/vault/vault";
+import { vaultLoadBalancerIp, vaultServerCluster } from "./config/vaultServer";
+import { writeCaFile } from "./components/vault/caFile";
 
 export type PlatformProgram = () => Promise<Record<string, unknown>>;
 
@@ -66,9 +71,12 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
         Object.assign(created, component.nodes);
     }
     // The platform layer, per cluster, on that cluster's provider (which exists only once its API is ready).
+    const platforms: Record<string, Platform> = {};
+    const nodeCidrs: Record<string, string> = {};
     for (const cluster of config.clusters) {
         const first = vmsOf(cluster, "control-plane")[0];
-        new Platform(cluster.name, {
+        nodeCidrs[cluster.name] = config.networks[first.network.bridge].cidr;
+        platforms[cluster.name] = new Platform(cluster.name, {
             stack: config.stack,
             cluster,
             settings: config.platform,
@@ -88,14 +96,59 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
         // A stack that runs Vault holds its root token; it writes its client stacks' policies instead.
         registerArtefact(`vault/policy-${config.stack}.hcl`, stackVaultPolicy(config.vault?.mount ?? "homelab", config.stack, Object.keys(clusters)));
     }
-    const vaultLayer = config.vault && Object.keys(clusters).length > 0 ? await wireVault(config, clusters, vaultCa) : undefined;
+    // Vault itself, on the stack's cluster with role tools (config/vaultServer.ts checked there is one).
+    const vaultCluster = config.vault?.server ? vaultServerCluster(config.clusters) : undefined;
+    const vaultServer =
+        vaultCluster && config.vault?.server
+            ? new VaultServer(`${vaultCluster.name}-vault`, {
+                  cluster: vaultCluster.name,
+                  provider: clusters[vaultCluster.name].provider,
+                  network: { nodeCidr: nodeCidrs[vaultCluster.name] },
+                  loadBalancerIp: vaultLoadBalancerIp(config.vault.server),
+                  clientHosts: [...new Set([urlHost(config.vault.server.address), urlHost(config.vault.server.initAddress)])],
+                  dependsOn: [clusters[vaultCluster.name].ready],
+                  certManager: platforms[vaultCluster.name].releases["cert-manager"],
+                  addressPool: platforms[vaultCluster.name].addressPool,
+              })
+            : undefined;
+    const vaultLayer = config.vault && Object.keys(clusters).length > 0 ? await wireVault(config, clusters, vaultCa, vaultServer) : undefined;
     const vaultPaths = vaultLayer?.paths ?? {};
+
+    // The secrets layer: external-secrets from Vault on every cluster that has it on (by default, wherever the stack has Vault).
+    for (const cluster of config.clusters) {
+        if (!cluster.services.externalSecrets || !vaultLayer) {
+            continue;
+        }
+        const local = cluster.name === vaultCluster?.name;
+        const source = vaultLayer.source;
+        const vaultForCluster: VaultSource = local
+            ? {
+                  // Vault's own cluster reaches it at its Service (on its certificate), not through MetalLB.
+                  ...source,
+                  server: `https://vault-active.${VAULT_NAMESPACE.name}.svc:8200`,
+                  display: { ...source.display, server: `https://vault-active.${VAULT_NAMESPACE.name}.svc:8200` },
+              }
+            : source;
+        new SecretsLayer(`${cluster.name}-secrets`, {
+            stack: config.stack,
+            cluster: cluster.name,
+            distribution: cluster.distribution,
+            endpoint: clusters[cluster.name].endpoint,
+            provider: clusters[cluster.name].provider,
+            network: { nodeCidr: nodeCidrs[cluster.name] },
+            dependsOn: [clusters[cluster.name].ready],
+            vault: vaultForCluster,
+        });
+    }
 
     return {
         hosts: hostSummary(fleet, created),
         // Public contract: stacks with homelab:vault.fromStack read the address and mount from here,
         // and (from the stack that runs Vault) their own scoped token from vaultTokens.<stack>.
-        ...(config.vault?.address || config.vault?.server ? { vault: { address: config.vault.server?.address ?? config.vault.address, mount: config.vault.mount } } : {}),
+        // `caCertPem` (the server stack only) is the CA of Vault's certificate, which the readers trust.
+        ...(config.vault?.address || config.vault?.server
+            ? { vault: { address: config.vault.server?.address ?? config.vault.address, mount: config.vault.mount, ...(vaultServer ? { caCertPem: vaultServer.caCertPem } : {}) } }
+            : {}),
         ...(vaultLayer?.tokens ? { vaultTokens: vaultLayer.tokens } : {}),
         clusters: Object.fromEntries(
             Object.entries(clusters).map(([name, c]) => [
@@ -120,53 +173,77 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
  * - `address`: a Vault run elsewhere, with this stack's own scoped token from config.
  * Every stack then writes its clusters' kubeconfigs to `<mount>/<stack>/<cluster>/kubeconfig`.
  */
-async function wireVault(config: PlatformConfig, clusters: Readonly<Record<string, ClusterComponent>>, ca: LoadedPlatform["vaultCa"]) {
+async function wireVault(config: PlatformConfig, clusters: Readonly<Record<string, ClusterComponent>>, ca: LoadedPlatform["vaultCa"], server?: VaultServer) {
     const v = config.vault!;
     const apis = Object.fromEntries(Object.entries(clusters).map(([name, c]) => [name, { endpoint: c.endpoint, caCertPem: c.caCertPem }]));
     if (v.server) {
-        // Vault runs on this stack's clusters, so it can answer only once they are up. The Helm release
-        // that runs it belongs with the platform services; depend on it here once it exists.
+        // Vault runs on this stack's clusters, so it can answer only once they are up and its release is
+        // installed; everything configured through the provider below waits for the initialisation.
+        // Trust: homelab:vault.caCertFile when set, otherwise the CA the program issues Vault's certificate from.
+        const caPem: pulumi.Input<string> | undefined = ca?.pem ?? server?.caCertPem;
         const init = new VaultInit(
             "vault-init",
-            { address: v.server.initAddress, caPem: ca?.pem, secretShares: v.server.secretShares, secretThreshold: v.server.secretThreshold },
-            { dependsOn: Object.values(clusters) },
+            { address: v.server.initAddress, caPem, secretShares: v.server.secretShares, secretThreshold: v.server.secretThreshold },
+            { dependsOn: [...Object.values(clusters), ...(server ? [server.release] : [])] },
         );
+        const caCertFile = ca?.path ?? server?.caCertPem.apply((pem) => writeCaFile(config.stack, pem));
         const provider = new vault.Provider("vault", {
             address: v.server.initAddress,
             token: init.rootToken,
             skipTlsVerify: v.skipTlsVerify,
-            ...(ca ? { caCertFile: ca.path } : {}),
+            ...(caCertFile ? { caCertFile } : {}),
             // The root token is used as is: no child token to mint and revoke on every run.
             skipChildToken: true,
         });
         const configuration = new VaultConfiguration("vault", { stack: config.stack, mount: v.mount, clusters: apis, clientStacks: v.server.clientStacks }, { providers: [provider] });
         const store = new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: configuration.mount, clusters }, { providers: [provider], dependsOn: [configuration.kv] });
-        return { paths: store.paths, tokens: configuration.tokens };
+        const source: VaultSource = {
+            server: v.server.address,
+            mount: v.mount,
+            caPem: caPem ?? "",
+            display: { server: v.server.address, mount: v.mount, caPem: ca ? `homelab:vault.caCertFile (${v.caCertFile})` : `the CA of ${server ? "Vault's certificate" : "the system"}` },
+        };
+        return { paths: store.paths, tokens: configuration.tokens, source };
     }
-    let source: pulumi.Output<{ address: string; mount: string }>;
+    let source: pulumi.Output<{ address: string; mount: string; caCertPem?: string }>;
     let token: pulumi.Input<string>;
     if (v.fromStack) {
         const reference = new pulumi.StackReference("vault-source", { name: v.fromStack });
         await requireVaultOutputs(reference, v.fromStack, config.stack);
-        source = reference.requireOutput("vault").apply((out) => out as { address: string; mount: string });
+        source = reference.requireOutput("vault").apply((out) => out as { address: string; mount: string; caCertPem?: string });
         token = pulumi.secret(reference.requireOutput("vaultTokens").apply((tokens) => (tokens as Record<string, string>)[config.stack]));
     } else {
         source = pulumi.output({ address: v.address!, mount: v.mount });
         token = v.token!;
     }
+    // Trust: homelab:vault.caCertFile when set, otherwise the CA the tools stack exports with its address.
+    const caPem: pulumi.Output<string> = ca ? pulumi.output(ca.pem) : source.apply((s) => s.caCertPem ?? "");
+    // Unset (undefined) without a CA: the system's CAs.
+    const caCertFile = ca ? pulumi.output(ca.path) : (caPem.apply((pem) => (pem ? writeCaFile(config.stack, pem) : undefined)) as pulumi.Output<string>);
     // A token scoped to this stack's paths: the provider must not mint child tokens it is not allowed to.
     const provider = new vault.Provider("vault", {
         address: source.address,
         token,
         skipTlsVerify: v.skipTlsVerify,
-        ...(ca ? { caCertFile: ca.path } : {}),
+        caCertFile,
         skipChildToken: true,
     });
     if (v.fromStack) {
         // The tools stack mounted these clusters' auth methods; only this stack knows their API and CA.
         new ClusterAuthConfig("vault-auth", { clusters: apis }, { providers: [provider] });
     }
-    return { paths: new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: source.mount, clusters }, { providers: [provider] }).paths, tokens: undefined };
+    const from = v.fromStack ? `from stack ${v.fromStack}` : "";
+    const shown: VaultSource = {
+        server: source.address,
+        mount: source.mount,
+        caPem,
+        display: {
+            server: v.fromStack ? `<vault.address ${from}>` : v.address!,
+            mount: v.fromStack ? `<vault.mount ${from}>` : v.mount,
+            caPem: ca ? `homelab:vault.caCertFile (${v.caCertFile})` : v.fromStack ? `<vault.caCertPem ${from}>` : "the system's CAs",
+        },
+    };
+    return { paths: new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: source.mount, clusters }, { providers: [provider] }).paths, tokens: undefined, source: shown };
 }
 
 /**

@@ -3,6 +3,7 @@ import { bool, closest, configKind, int, joinPath, map, object, oneOf, pattern, 
 import { IssueCollector } from "../components/core/issues";
 import { parseCidr, parseIpv4 } from "../components/core/ipmath";
 import { Distribution, versions } from "../versions";
+import { checkVaultServer } from "./vaultServer";
 import { buildClusterPlatform, buildPlatformSettings, checkPlatformRequirements, CLUSTER_PLATFORM_FIELDS, ClusterPlatformConfig, PLATFORM_KEYS, PlatformSettings } from "./platform";
 
 /** The project's config namespace (Pulumi.yaml `name`). */
@@ -361,6 +362,7 @@ export function readPlatformConfig(issues: IssueCollector): PlatformConfig | und
     }
     // On the keys that passed their checks; a key already reported is not reported again.
     checkPlatformRequirements(values, report, (path) => issues.issues.some((i) => i.path === path));
+    checkVaultServer(values, report, (path) => issues.issues.some((i) => i.path === path));
     if (issues.count !== before) {
         return undefined;
     }
@@ -444,7 +446,7 @@ function buildConfig(stack: string, file: string, v: ConfigValues): PlatformConf
         vip: c.vip,
         podCidr: c.podCidr,
         serviceCidr: c.serviceCidr,
-        ...buildClusterPlatform(c),
+        ...buildClusterPlatform(c, { vault: Boolean(v.vault.address || v.vault.fromStack || v.vault.server) }),
     }));
     const privateKey = !v.proxmoxSshPrivateKey ? undefined : pulumi.secret(v.proxmoxSshPrivateKey);
     return {

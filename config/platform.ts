@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { bool, object, pattern, str, z } from "../components/core/schema";
-import { BASE_SERVICES, enabledServices, resolveServices, ServiceName, SERVICE_DESCRIPTIONS, SHIPPED_BY_DISTRIBUTION } from "../components/platform/catalog";
+import { BASE_SERVICES, enabledServices, resolveServices, ServiceName, SERVICE_DESCRIPTIONS, SHIPPED_BY_DISTRIBUTION, StackContext } from "../components/platform/catalog";
 import type { Distribution } from "../versions";
 
 /**
@@ -112,7 +112,8 @@ const needs = (names: readonly string[]) => (names.length === 1 ? `${names[0]} n
  */
 export function checkPlatformRequirements(values: Raw, report: (path: string, message: string) => void, alreadyReported: (path: string) => boolean): void {
     const clusters = (values.clusters ?? []) as Raw[];
-    const using = (service: ServiceName) => clusters.filter((c) => c && resolveServices(c.distribution as Distribution, c.services ?? {})[service]).map((c) => c.name as string);
+    const stack: StackContext = { vault: Boolean(values.vault?.address || values.vault?.fromStack || values.vault?.server) };
+    const using = (service: ServiceName) => clusters.filter((c) => c && resolveServices(c.distribution as Distribution, c.services ?? {}, stack)[service]).map((c) => c.name as string);
     clusters.forEach((c, index) => {
         if (!c) {
             return;
@@ -128,7 +129,10 @@ export function checkPlatformRequirements(values: Raw, report: (path: string, me
             // mounts for /var/lib/longhorn on Talos), so a toggle alone would install it half-working.
             report(at("services.longhorn"), "Longhorn is not installed by this program yet; remove this toggle (README: Platform services)");
         }
-        const services = enabledServices(resolveServices(c.distribution as Distribution, c.services ?? {}));
+        if (c.services?.externalSecrets === true && !stack.vault) {
+            report(at("services.externalSecrets"), `external-secrets reads from Vault, and this stack has none: set ${NS}:vault (address, fromStack or server), or remove this toggle`);
+        }
+        const services = enabledServices(resolveServices(c.distribution as Distribution, c.services ?? {}, stack));
         const wantDomain = services.filter((n) => n === "certManager" || n === "istio" || n === "externalDns");
         if (c.domain === undefined && wantDomain.length > 0) {
             report(at("domain"), `is required: ${needs(wantDomain)} (or switch them off under services)`);
@@ -157,8 +161,8 @@ export function checkPlatformRequirements(values: Raw, report: (path: string, me
     secret("piholePassword", piholeUsers, "external-dns writes to homelab:platform.pihole");
 }
 
-export function buildClusterPlatform(c: Raw): ClusterPlatformConfig {
-    return { domain: c.domain, loadBalancerPool: c.loadBalancerPool ?? [], services: resolveServices(c.distribution as Distribution, c.services ?? {}) };
+export function buildClusterPlatform(c: Raw, stack: StackContext): ClusterPlatformConfig {
+    return { domain: c.domain, loadBalancerPool: c.loadBalancerPool ?? [], services: resolveServices(c.distribution as Distribution, c.services ?? {}, stack) };
 }
 
 export function buildPlatformSettings(v: Raw): PlatformSettings {

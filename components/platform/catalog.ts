@@ -8,7 +8,7 @@ import type { Distribution } from "../../versions";
  */
 
 /** The base services, by the name their toggle has under `homelab:clusters[].services`. */
-export const BASE_SERVICES = ["metallb", "certManager", "istio", "externalDns", "metricsServer", "localPathProvisioner", "longhorn", "velero"] as const;
+export const BASE_SERVICES = ["metallb", "certManager", "istio", "externalDns", "metricsServer", "localPathProvisioner", "longhorn", "velero", "externalSecrets"] as const;
 export type ServiceName = (typeof BASE_SERVICES)[number];
 
 /** What each toggle stands for, for config descriptions and the README. */
@@ -21,6 +21,7 @@ export const SERVICE_DESCRIPTIONS: Readonly<Record<ServiceName, string>> = {
     localPathProvisioner: "local-path-provisioner (kubeadm and Talos; K3s ships it)",
     longhorn: "Longhorn replicated block storage (optional; not installed yet: the toggle is refused)",
     velero: "Velero: daily backups, 30-day retention, to the S3 bucket of homelab:platform.velero",
+    externalSecrets: "external-secrets with the ClusterSecretStore `vault` and cluster-secrets for labelled namespaces (on by default where the stack has homelab:vault)",
 };
 
 /** Off unless a cluster turns them on. */
@@ -40,10 +41,24 @@ export const SHIPPED_BY_DISTRIBUTION: Readonly<Partial<Record<Distribution, read
     k3s: ["localPathProvisioner", "metricsServer"],
 };
 
+/** Services whose default depends on the stack: on where the stack has Vault (homelab:vault), off elsewhere. */
+const NEED_VAULT: ReadonlySet<ServiceName> = new Set(["externalSecrets"]);
+
+/** What a cluster's defaults depend on beyond its distribution. */
+export interface StackContext {
+    /** homelab:vault is set (address, fromStack or server). */
+    readonly vault: boolean;
+}
+
 /** The toggles a cluster ends up with: defaults, then the cluster's own settings. */
-export function resolveServices(distribution: Distribution, toggles: Readonly<Partial<Record<ServiceName, boolean>>>): Readonly<Record<ServiceName, boolean>> {
+export function resolveServices(
+    distribution: Distribution,
+    toggles: Readonly<Partial<Record<ServiceName, boolean>>>,
+    stack: StackContext = { vault: false },
+): Readonly<Record<ServiceName, boolean>> {
     const shipped = SHIPPED_BY_DISTRIBUTION[distribution] ?? [];
-    return Object.fromEntries(BASE_SERVICES.map((s) => [s, !shipped.includes(s) && (toggles[s] ?? !OPTIONAL.has(s))])) as Record<ServiceName, boolean>;
+    const byDefault = (s: ServiceName) => !OPTIONAL.has(s) && (!NEED_VAULT.has(s) || stack.vault);
+    return Object.fromEntries(BASE_SERVICES.map((s) => [s, !shipped.includes(s) && (toggles[s] ?? byDefault(s))])) as Record<ServiceName, boolean>;
 }
 
 export function enabledServices(services: Readonly<Record<ServiceName, boolean>>): ServiceName[] {
