@@ -201,7 +201,7 @@ async function wireVault(config: PlatformConfig, clusters: Readonly<Record<strin
             server: v.server.address,
             mount: v.mount,
             caPem: caPem ?? "",
-            display: { server: v.server.address, mount: v.mount, caPem: ca ? `homelab:vault.caCertFile (${v.caCertFile})` : `the CA of ${server ? "Vault's certificate" : "the system"}` },
+            display: { server: v.server.address, mount: v.mount, caPem: ca ? `homelab:vault.caCertFile (${v.caCertFile})` : server ? "the CA of Vault's certificate" : undefined },
         };
         return { paths: store.paths, tokens: configuration.tokens, source };
     }
@@ -240,7 +240,8 @@ async function wireVault(config: PlatformConfig, clusters: Readonly<Record<strin
         display: {
             server: v.fromStack ? `<vault.address ${from}>` : v.address!,
             mount: v.fromStack ? `<vault.mount ${from}>` : v.mount,
-            caPem: ca ? `homelab:vault.caCertFile (${v.caCertFile})` : v.fromStack ? `<vault.caCertPem ${from}>` : "the system's CAs",
+            // Without a CA the store trusts the system's CAs, and the object has no caBundle.
+            caPem: ca ? `homelab:vault.caCertFile (${v.caCertFile})` : v.fromStack ? `<vault.caCertPem ${from}>` : undefined,
         },
     };
     return { paths: new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: source.mount, clusters }, { providers: [provider] }).paths, tokens: undefined, source: shown };

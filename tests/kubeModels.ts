@@ -14,6 +14,7 @@ import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 import { Certificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate";
 import { ClusterIssuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer";
+import { Issuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer";
 import { Gateway } from "@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway";
 
 /**
@@ -39,6 +40,7 @@ const MODELS: Record<string, Model> = {
     "storage.k8s.io/v1/StorageClass": StorageClass as unknown as Model,
     "cert-manager.io/v1/Certificate": Certificate as unknown as Model,
     "cert-manager.io/v1/ClusterIssuer": ClusterIssuer as unknown as Model,
+    "cert-manager.io/v1/Issuer": Issuer as unknown as Model,
     // Istio serves v1 and v1beta1 from one schema (networking.istio.io CRDs list both versions with the
     // same openAPIV3Schema); the models package has v1beta1 only.
     "networking.istio.io/v1/Gateway": Gateway as unknown as Model,

@@ -6,8 +6,11 @@ import { certRequest, generateKey, selfSignedCert, signRequest } from "./openssl
 export const TOOLS_STACK = "organization/homelab/tools";
 
 /** The tools stack's outputs as another stack reads them: the contract program.ts exports. */
+/** A stand-in for the CA of the tools stack's Vault (never parsed: written to a file and base64-encoded). */
+export const TOOLS_VAULT_CA = "-----BEGIN CERTIFICATE-----\nMIIBtoolsVaultCAstandin\n-----END CERTIFICATE-----\n";
+
 export const TOOLS_STACK_OUTPUTS = {
-    vault: { address: "https://vault.home.arpa:8200", mount: "homelab" },
+    vault: { address: "https://vault.home.arpa:8200", mount: "homelab", caCertPem: TOOLS_VAULT_CA },
     vaultTokens: { dev: "hvs.dev-scoped-token-from-tools", prod: "hvs.prod-scoped-token-from-tools" },
 };
 

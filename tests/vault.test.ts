@@ -135,7 +135,7 @@ describe("a stack reading the tools stack's Vault (homelab:vault.fromStack)", ()
 describe("the Vault a stack runs (homelab:vault.server)", () => {
     const toolsFiles = { "tools.yaml": vmYaml("tools-cp", { ipconfig0: '"ip=192.168.1.80/24,gw=192.168.1.1"' }) };
     const toolsCluster = { name: "tools", role: "tools", distribution: "k3s", controlPlanes: ["tools-cp"], ...platformFields(0) };
-    const server = { address: "https://vault.home.arpa:8200", initAddress: "https://192.168.1.240:8200", clientStacks: { dev: ["dev"], prod: ["prod"] } };
+    const server = { address: "https://vault.home.arpa:8200", initAddress: "https://192.168.1.209:8200", clientStacks: { dev: ["dev"], prod: ["prod"] } };
     const VAULT_TYPES = ["pulumi-nodejs:dynamic/vault:VaultInit", "pulumi:providers:vault"];
 
     /** Runs with the init resource's answer recorded, to look for its secrets everywhere. */
@@ -165,15 +165,19 @@ describe("the Vault a stack runs (homelab:vault.server)", () => {
         expect(resource.type).toBe("pulumi-nodejs:dynamic/vault:VaultInit");
         expect(resource.protect).toBe(true);
         expect(resource.additionalSecretOutputs).toEqual(["unsealKeys", "rootToken"]);
-        expect(resource.inputs).toEqual({ __provider: SERIALIZED_PROVIDER, address: "https://192.168.1.240:8200", caPem: "", secretShares: 5, secretThreshold: 3 });
-        // Vault runs on this stack's cluster: the init waits for it.
+        // It trusts the CA the program issues Vault's certificate from (exported for the other stacks).
+        const ca = (run.rawOutputs.vault as { caCertPem: string }).caCertPem;
+        expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
+        expect(resource.inputs).toEqual({ __provider: SERIALIZED_PROVIDER, address: "https://192.168.1.209:8200", caPem: ca, secretShares: 5, secretThreshold: 3 });
+        // Vault runs on this stack's cluster: the init waits for it and for Vault's release.
         expect(resource.dependencies).toContain(byName(run, "tools-cp-vm").urn);
+        expect(resource.dependencies).toContain(byName(run, "tools-vault-release").urn);
         // The provider's code travels with the resource, serialised.
         expect(resource.rawInputs.__provider).toMatch(/sys\/seal-status/);
         expect(init.unsealKeys).toHaveLength(5);
         // The root token reaches only the Vault provider, as a secret.
         const provider = vaultProvider(run);
-        expect(provider.rawInputs).toMatchObject({ address: "https://192.168.1.240:8200", token: init.rootToken, skipChildToken: "true" });
+        expect(provider.rawInputs).toMatchObject({ address: "https://192.168.1.209:8200", token: init.rootToken, skipChildToken: "true" });
         expect(provider.secretPaths).toEqual(["token"]);
         const everywhere = JSON.stringify([run.rawOutputs, run.outputs, run.resources.map((r) => r.inputs), run.artefacts]);
         for (const secret of [init.rootToken, ...init.unsealKeys]) {
@@ -252,7 +256,7 @@ describe("the Vault a stack runs (homelab:vault.server)", () => {
 
     it("exports the public address, the mount and each client stack's token as a secret, never the root token", async () => {
         const { run, init } = await runServer();
-        expect(run.outputs.vault).toEqual({ address: "https://vault.home.arpa:8200", mount: "homelab" });
+        expect(run.outputs.vault).toEqual({ address: "https://vault.home.arpa:8200", mount: "homelab", caCertPem: expect.stringMatching(/^-----BEGIN CERTIFICATE-----/) });
         expect(run.outputs.vaultTokens).toEqual({ dev: SECRET_MASK, prod: SECRET_MASK });
         expect(run.outputSecretPaths.filter((p) => p.startsWith("vault"))).toEqual(["vaultTokens.dev", "vaultTokens.prod"]);
         expect((run.rawOutputs.vaultTokens as Record<string, string>).dev).toMatch(/^hvs\./);
@@ -309,9 +313,10 @@ describe("the committed stacks", () => {
     it("tools runs Vault and exports its address, mount and the dev and prod tokens", async () => {
         const { run } = await stackRun("tools");
         expect(run.error).toBeUndefined();
-        expect(run.outputs.vault).toEqual({ address: "https://vault.home.arpa:8200", mount: "homelab" });
+        expect(run.outputs.vault).toEqual({ address: "https://vault.home.arpa:8200", mount: "homelab", caCertPem: expect.stringMatching(/^-----BEGIN CERTIFICATE-----/) });
         expect(run.outputs.vaultTokens).toEqual({ dev: SECRET_MASK, prod: SECRET_MASK });
-        expect(byName(run, "vault-init").inputs).toMatchObject({ address: "https://vault.home.arpa:8200", secretShares: 5, secretThreshold: 3 });
+        // The program reaches Vault at its MetalLB address (initAddress); clients use the name.
+        expect(byName(run, "vault-init").inputs).toMatchObject({ address: "https://192.168.1.209:8200", secretShares: 5, secretThreshold: 3 });
         expect(run.resources.filter((r) => r.type === "vault:kubernetes/authBackendConfig:AuthBackendConfig").map((r) => r.rawInputs.backend).sort()).toEqual(["kubernetes-observability", "kubernetes-tools"]);
         expect(run.resources.filter((r) => r.type === "vault:kv/secretV2:SecretV2").map((r) => r.inputs.name).sort()).toEqual(["tools/observability/kubeconfig", "tools/tools/kubeconfig"]);
     });

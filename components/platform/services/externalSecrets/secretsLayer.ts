@@ -23,7 +23,7 @@ export interface VaultSource {
     readonly mount: pulumi.Input<string>;
     readonly caPem: pulumi.Input<string>;
     /** How the render shows each, as plain text (an artefact never waits on a provider or another stack). */
-    readonly display: { readonly server: string; readonly mount: string; readonly caPem: string };
+    readonly display: { readonly server: string; readonly mount: string; readonly caPem?: string };
 }
 
 export interface SecretsLayerArgs {
@@ -75,7 +75,9 @@ export class SecretsLayer extends pulumi.ComponentResource {
         // resolve, and the render shows it with their plain-text stand-ins.
         const storeOf = (server: string, mount: string, caPem: string) => clusterSecretStore({ cluster: args.cluster, server, mount, caPem, audiences });
         const shown = storeOf(args.vault.display.server, args.vault.display.mount, "");
-        (shown.spec as { provider: { vault: Record<string, unknown> } }).provider.vault.caBundle = `<base64 of ${args.vault.display.caPem}>`;
+        if (args.vault.display.caPem) {
+            (shown.spec as { provider: { vault: Record<string, unknown> } }).provider.vault.caBundle = `<base64 of ${args.vault.display.caPem}>`;
+        }
         registerArtefact(objectPath(args.cluster, shown), yaml.dump(shown, { lineWidth: -1, noRefs: true, sortKeys: false }));
         const spec = pulumi.all([args.vault.server, args.vault.mount, args.vault.caPem]).apply(([server, mount, caPem]) => storeOf(server, mount, caPem).spec);
         this.store = new k8s.apiextensions.CustomResource(
