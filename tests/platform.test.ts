@@ -32,7 +32,10 @@ const BASE = [
     release("istiod", "istio-system", charts.istiod),
     release("metallb", "metallb-system", charts.metallb),
     release("velero", "velero", charts.velero),
+    // The secrets layer (components/platform/services/externalSecrets), wherever the stack has Vault.
+    release("external-secrets", "external-secrets", charts.externalSecrets),
 ];
+const VAULT = release("vault", "vault", charts.vault);
 const METRICS = release("metrics-server", "metrics-server", charts.metricsServer);
 const CSR_APPROVER = release("kubelet-csr-approver", "kubelet-csr-approver", charts.kubeletCsrApprover);
 const sorted = (list: typeof BASE) => [...list].sort((a, b) => a.name.localeCompare(b.name));
@@ -49,13 +52,14 @@ describe("the platform on each stack's clusters", () => {
             runs[stack] = (await stackRun(stack)).run;
             expect(runs[stack].error).toBeUndefined();
         }
-    });
+        // Three whole-program runs: on a busy machine they outlast the default 30 s.
+    }, 300_000);
 
     it("installs exactly the base on each cluster: chart, repository, version, namespace and release name", () => {
         // Talos: metrics-server with the serving-certificate approver; kubeadm: metrics-server; K3s ships metrics-server.
         expect(releasesOf(runs.dev, "dev")).toEqual(sorted([...BASE, METRICS, CSR_APPROVER]));
         expect(releasesOf(runs.prod, "prod")).toEqual(sorted([...BASE, METRICS]));
-        expect(releasesOf(runs.tools, "tools")).toEqual(sorted(BASE));
+        expect(releasesOf(runs.tools, "tools")).toEqual(sorted([...BASE, VAULT]));
         expect(releasesOf(runs.tools, "observability")).toEqual(sorted(BASE));
     });
 
@@ -124,6 +128,7 @@ describe("the platform on each stack's clusters", () => {
             "kubelet-csr-approver": [],
             metallb: [],
             "metrics-server": [],
+            "secrets-external-secrets": [],
             velero: [],
         });
         expect(byName(dev, "dev-istio-gateway-release").dependencies).toEqual(expect.arrayContaining([urnOf(dev, "dev-ipaddresspool"), urnOf(dev, "dev-l2advertisement")]));
@@ -137,8 +142,8 @@ describe("the platform on each stack's clusters", () => {
         const releases = run.resources.filter((r) => r.type === RELEASE && r.urn.includes("homelab:platform:"));
         expect(releases.filter((r) => !r.dependencies.includes(ready)).map((r) => r.name)).toEqual([]);
         const onCluster = [...platformObjects(run), ...run.resources.filter((r) => r.type === RELEASE && r.urn.includes("homelab:platform:"))];
-        // 10 releases and 92 objects: namespaces, their policies, Secrets, custom resources, local-path-provisioner's objects.
-        expect(onCluster).toHaveLength(102);
+        // 11 releases and 103 objects: namespaces, their policies, Secrets, custom resources, local-path-provisioner's objects.
+        expect(onCluster).toHaveLength(114);
         expect(onCluster.filter((r) => !r.provider?.startsWith(`${provider}::`)).map((r) => r.name)).toEqual([]);
     });
 
@@ -150,6 +155,9 @@ describe("the platform on each stack's clusters", () => {
                 ...localPath,
                 "cert-manager.io/v1/Certificate",
                 "cert-manager.io/v1/ClusterIssuer",
+                ...(run === runs.tools ? ["cert-manager.io/v1/Issuer"] : []),
+                "external-secrets.io/v1/ClusterExternalSecret",
+                "external-secrets.io/v1/ClusterSecretStore",
                 "metallb.io/v1beta1/IPAddressPool",
                 "metallb.io/v1beta1/L2Advertisement",
                 "networking.istio.io/v1/Gateway",
@@ -184,7 +192,7 @@ describe("the platform on each stack's clusters", () => {
             expect([a.path, a.content.includes("offline-render")]).toEqual([a.path, false]);
         }
         expect(dev.artefacts.find((a) => a.path === "k8s/dev/velero/secret-velero-s3.yaml")!.content).toContain("cloud: '<redacted: secret>'");
-        expect(dev.artefacts.filter((a) => a.path.startsWith("helm/dev/")).map((a) => a.path)).toHaveLength(10);
+        expect(dev.artefacts.filter((a) => a.path.startsWith("helm/dev/")).map((a) => a.path)).toHaveLength(11);
     });
 
     it("labels every namespace for PodSecurity, restricted unless a workload needs more", () => {
@@ -198,6 +206,7 @@ describe("the platform on each stack's clusters", () => {
         );
         expect(levels).toEqual({
             "cert-manager": "restricted",
+            "external-secrets": "restricted",
             "external-dns": "restricted",
             "istio-ingress": "restricted",
             "istio-system": "restricted",
