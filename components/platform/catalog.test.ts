@@ -11,6 +11,13 @@ describe("the service catalog", () => {
         expect(resolveServices("k3s", { localPathProvisioner: true, metricsServer: true })).toMatchObject({ localPathProvisioner: false, metricsServer: false });
     });
 
+    it("turns external-secrets on by default where the stack has Vault, and lets a cluster switch it off", () => {
+        expect(resolveServices("talos", {}, { vault: true }).externalSecrets).toBe(true);
+        expect(resolveServices("talos", {}, { vault: false }).externalSecrets).toBe(false);
+        expect(resolveServices("k3s", { externalSecrets: false }, { vault: true }).externalSecrets).toBe(false);
+        expect(enabledServices(resolveServices("k3s", {}, { vault: true }))).toEqual(["metallb", "certManager", "istio", "externalDns", "velero", "externalSecrets"]);
+    });
+
     it("has a layer for every role, and names every base service once", () => {
         expect(Object.keys(ROLE_LAYERS).sort()).toEqual(["observability", "tools", "workload"]);
         expect(new Set(BASE_SERVICES).size).toBe(BASE_SERVICES.length);
