@@ -61,7 +61,11 @@ describe("the tools stack's K3s clusters", () => {
     it("generates ECDSA P-256 CAs and an RSA service-account key, protected with the token", () => {
         const protectedNames = run.resources.filter((r) => r.protect && r.name.startsWith("tools-")).map((r) => r.name).sort();
         expect(protectedNames).toEqual(
-            ["server-ca", "client-ca", "request-header-ca", "etcd-peer-ca", "etcd-server-ca"].flatMap((n) => [`tools-${n}-cert`, `tools-${n}-key`]).concat("tools-service-account-key", "tools-token").sort(),
+            ["server-ca", "client-ca", "request-header-ca", "etcd-peer-ca", "etcd-server-ca"]
+                .flatMap((n) => [`tools-${n}-cert`, `tools-${n}-key`])
+                // The CA of Vault's certificate (components/platform/services/vault/vaultServer.ts).
+                .concat("tools-service-account-key", "tools-token", "tools-vault-ca", "tools-vault-ca-key")
+                .sort(),
         );
         expect(byName(run, "tools-server-ca-key").rawInputs).toEqual({ algorithm: "ECDSA", ecdsaCurve: "P256" });
         expect(byName(run, "tools-service-account-key").rawInputs).toEqual({ algorithm: "RSA", rsaBits: 4096 });
@@ -136,7 +140,10 @@ describe("the tools stack's K3s clusters", () => {
 
     it("keeps every kubeconfig secret in the stack outputs", () => {
         expect(run.outputSecretPaths.sort()).toEqual(["clusters.observability.kubeconfig", "clusters.tools.kubeconfig", "vaultTokens.dev", "vaultTokens.prod"]);
-        expect(JSON.stringify(run.outputs)).not.toContain("BEGIN");
+        // The one PEM in the outputs is public: the certificate of Vault's CA, for the stacks that trust it.
+        const { vault, ...rest } = run.outputs as { vault: { caCertPem: string } };
+        expect(JSON.stringify(rest)).not.toContain("BEGIN");
+        expect(vault.caCertPem).toMatch(/^-----BEGIN CERTIFICATE-----\n[^-]+\n-----END CERTIFICATE-----\n?$/);
     });
 
     it("checks each API's readiness with the admin certificate, and the provider waits for that check", () => {
