@@ -319,7 +319,8 @@ describe("the committed stacks", () => {
         expect(byName(run, "vault-init").inputs).toMatchObject({ address: "https://192.168.1.209:8200", secretShares: 5, secretThreshold: 3 });
         expect(run.resources.filter((r) => r.type === "vault:kubernetes/authBackendConfig:AuthBackendConfig").map((r) => r.rawInputs.backend).sort()).toEqual(["kubernetes-observability", "kubernetes-tools"]);
         expect(run.resources.filter((r) => r.type === "vault:kv/secretV2:SecretV2").map((r) => r.inputs.name).sort()).toEqual(["tools/observability/kubeconfig", "tools/tools/kubeconfig"]);
-    });
+        // A whole-program run of the tools stack, Vault's release and both clusters' layers included.
+    }, 120_000);
 
     it.each([
         ["dev", "dev"],
@@ -338,7 +339,7 @@ describe("the committed stacks", () => {
         expect((run.outputs.clusters as Record<string, { vaultPath: string }>)[clusterName].vaultPath).toBe(`homelab/${stack}/${clusterName}/kubeconfig`);
         expect(run.outputs.vault).toBeUndefined();
         expect(JSON.stringify([run.outputs, run.resources.map((r) => r.inputs), run.artefacts])).not.toContain("scoped-token-from-tools");
-    });
+    }, 120_000);
 });
 
 describe("Vault policies", () => {
