@@ -100,6 +100,9 @@ describe("the policy pack against the real stacks", () => {
                 ...["observability", "tools"].flatMap((c) => ["client-ca", "etcd-peer-ca", "etcd-server-ca", "request-header-ca", "server-ca"].map((ca) => `${c}-${ca}-cert`)),
                 // The platform's Secrets: Cloudflare token, Pi-hole password, Velero's S3 credentials.
                 ...["observability", "tools"].flatMap((c) => ["cert-manager-cloudflare-token", "external-dns-cloudflare-token", "external-dns-pihole-password", "velero-credentials"].map((s) => `${c}-${s}`)),
+                // The CA of Vault's certificate (its key as input), and the Secret that hands it to cert-manager.
+                "tools-vault-ca",
+                "tools-vault-ca-secret",
             ].sort(),
         );
         // The offline render's placeholder token (render/stackConfig.ts), shaped like a real one.
