@@ -124,11 +124,6 @@ export function checkPlatformRequirements(values: Raw, report: (path: string, me
                 report(at(`services.${service}`), `${c.distribution} ships it built in; remove this toggle`);
             }
         }
-        if (c.services?.longhorn === true) {
-            // Not built yet: it also needs node changes (open-iscsi on kubeadm's Ubuntu nodes, kubelet
-            // mounts for /var/lib/longhorn on Talos), so a toggle alone would install it half-working.
-            report(at("services.longhorn"), "Longhorn is not installed by this program yet; remove this toggle (README: Platform services)");
-        }
         if (c.services?.externalSecrets === true && !stack.vault) {
             report(at("services.externalSecrets"), `external-secrets reads from Vault, and this stack has none: set ${NS}:vault (address, fromStack or server), or remove this toggle`);
         }
