@@ -44,6 +44,8 @@ export const versions = {
          * of which only a release candidate could be read here; 1.17 pairs with the released plugin 1.13.2.
          */
         velero: { repo: "https://vmware-tanzu.github.io/helm-charts", chart: "velero", version: "11.4.0" },
+        /** Argo CD v3.4.4 (the chart's appVersion at argo-cd-10.1.1). */
+        argoCd: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "10.1.1" },
     },
     /** Images the platform names itself (outside a chart's defaults). */
     images: {
