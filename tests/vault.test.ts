@@ -355,7 +355,7 @@ path "auth/kubernetes-dev/config" {
 `);
     });
 
-    it("lets external-secrets read its own cluster's entries but not its kubeconfig", () => {
+    it("lets external-secrets read its own cluster's entries but not its kubeconfig nor its Argo CD credentials", () => {
         expect(externalSecretsPolicy("kv", "prod", "prod")).toBe(`# external-secrets on the prod cluster (prod stack): read that cluster's entries, nothing else.
 path "kv/data/prod/prod/*" {
   capabilities = ["read"]
@@ -366,6 +366,14 @@ path "kv/metadata/prod/prod/*" {
 }
 
 path "kv/data/prod/prod/kubeconfig" {
+  capabilities = ["deny"]
+}
+
+path "kv/data/prod/prod/argocd" {
+  capabilities = ["deny"]
+}
+
+path "kv/data/prod/prod/argocd-admin" {
   capabilities = ["deny"]
 }
 `);
