@@ -20,6 +20,9 @@ import type { ReadinessOptions } from "./components/clusters/access/readiness";
 import type { VmDefinition } from "./components/hosts/vmDefinition";
 import { LoadedPlatform, loadPlatform } from "./config/load";
 import { Platform } from "./components/platform/platform";
+import { ArgoCd } from "./components/platform/services/argocd/argocdServer";
+import { ArgoCdDestination } from "./components/platform/services/argocd/destination";
+import { argocdDestinationsPolicyResource } from "./components/vault/argocd";
 
 export type PlatformProgram = () => Promise<Record<string, unknown>>;
 
@@ -66,8 +69,10 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
         Object.assign(created, component.nodes);
     }
     // The platform layer, per cluster, on that cluster's provider (which exists only once its API is ready).
+    const nodeCidrs: Record<string, string> = {};
     for (const cluster of config.clusters) {
         const first = vmsOf(cluster, "control-plane")[0];
+        nodeCidrs[cluster.name] = config.networks[first.network.bridge].cidr;
         new Platform(cluster.name, {
             stack: config.stack,
             cluster,
@@ -75,7 +80,7 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
             provider: clusters[cluster.name].provider,
             // Everything on the cluster waits for its API to answer /readyz (the readiness resource).
             dependsOn: [clusters[cluster.name].ready],
-            nodeCidr: config.networks[first.network.bridge].cidr,
+            nodeCidr: nodeCidrs[cluster.name],
             nodeNames: [...cluster.controlPlanes, ...cluster.workers],
         });
     }
@@ -90,6 +95,9 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
     }
     const vaultLayer = config.vault && Object.keys(clusters).length > 0 ? await wireVault(config, clusters, vaultCa) : undefined;
     const vaultPaths = vaultLayer?.paths ?? {};
+    if (vaultLayer) {
+        wireArgoCd(config, clusters, nodeCidrs, vaultLayer);
+    }
 
     return {
         hosts: hostSummary(fleet, created),
@@ -139,9 +147,25 @@ async function wireVault(config: PlatformConfig, clusters: Readonly<Record<strin
             // The root token is used as is: no child token to mint and revoke on every run.
             skipChildToken: true,
         });
-        const configuration = new VaultConfiguration("vault", { stack: config.stack, mount: v.mount, clusters: apis, clientStacks: v.server.clientStacks }, { providers: [provider] });
+        // Argo CD's cluster (config/argocd.ts checks there is one) reads the destinations' connections
+        // through its external-secrets role: a policy of its own, added to that role.
+        const argocdCluster = config.argocd ? config.clusters.find((c) => c.role === "tools")?.name : undefined;
+        const argocdPolicy = argocdCluster
+            ? argocdDestinationsPolicyResource("argocd-destinations", { mount: v.mount, cluster: argocdCluster, destinations: config.argocd!.destinations }, { provider })
+            : undefined;
+        const configuration = new VaultConfiguration(
+            "vault",
+            {
+                stack: config.stack,
+                mount: v.mount,
+                clusters: apis,
+                clientStacks: v.server.clientStacks,
+                ...(argocdCluster && argocdPolicy ? { externalSecretsPolicies: { [argocdCluster]: [argocdPolicy.name] } } : {}),
+            },
+            { providers: [provider] },
+        );
         const store = new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: configuration.mount, clusters }, { providers: [provider], dependsOn: [configuration.kv] });
-        return { paths: store.paths, tokens: configuration.tokens };
+        return { paths: store.paths, tokens: configuration.tokens, provider, mount: configuration.mount as pulumi.Input<string>, ready: [configuration.kv] as pulumi.Resource[] };
     }
     let source: pulumi.Output<{ address: string; mount: string }>;
     let token: pulumi.Input<string>;
@@ -166,7 +190,57 @@ async function wireVault(config: PlatformConfig, clusters: Readonly<Record<strin
         // The tools stack mounted these clusters' auth methods; only this stack knows their API and CA.
         new ClusterAuthConfig("vault-auth", { clusters: apis }, { providers: [provider] });
     }
-    return { paths: new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: source.mount, clusters }, { providers: [provider] }).paths, tokens: undefined };
+    return {
+        paths: new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: source.mount, clusters }, { providers: [provider] }).paths,
+        tokens: undefined,
+        provider,
+        mount: source.mount as pulumi.Input<string>,
+        ready: [] as pulumi.Resource[],
+    };
+}
+
+/**
+ * Argo CD, without a cycle between stacks (README: Argo CD). The stack that runs Vault runs Argo CD
+ * on its tools cluster when homelab:argocd is set; a stack reading Vault from it (homelab:vault.fromStack)
+ * makes each of its workload clusters a destination: a client certificate for Argo CD, bound to
+ * cluster-admin there, and the connection in Vault next to the kubeconfig.
+ */
+function wireArgoCd(
+    config: PlatformConfig,
+    clusters: Readonly<Record<string, ClusterComponent>>,
+    nodeCidrs: Readonly<Record<string, string>>,
+    vaultLayer: { provider: vault.Provider; mount: pulumi.Input<string>; ready: pulumi.Resource[] }): void {
+    const onVault = { provider: vaultLayer.provider, mount: vaultLayer.mount };
+    if (config.vault?.server && config.argocd) {
+        const tools = config.clusters.find((c) => c.role === "tools")!;
+        new ArgoCd(`${tools.name}-argocd`, {
+            stack: config.stack,
+            cluster: tools.name,
+            domain: tools.domain,
+            provider: clusters[tools.name].provider,
+            network: { nodeCidr: nodeCidrs[tools.name] },
+            dependsOn: [clusters[tools.name].ready],
+            settings: config.argocd,
+            vault: { ...onVault, dependsOn: vaultLayer.ready },
+            // external-secrets (its CRDs and the ClusterSecretStore) comes with the secrets layer; until it
+            // is wired here, the ExternalSecrets wait only for Argo CD's namespace.
+        });
+    }
+    if (config.vault?.fromStack) {
+        for (const cluster of config.clusters.filter((c) => c.role === "workload")) {
+            const c = clusters[cluster.name];
+            new ArgoCdDestination(`${cluster.name}-argocd-destination`, {
+                stack: config.stack,
+                cluster: cluster.name,
+                endpoint: c.endpoint,
+                caCertPem: c.caCertPem,
+                clientCa: c.clientCa,
+                provider: c.provider,
+                dependsOn: [c.ready],
+                vault: onVault,
+            });
+        }
+    }
 }
 
 /**
