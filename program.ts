@@ -229,7 +229,7 @@ function wireArgoCd(
     if (config.vault?.fromStack) {
         for (const cluster of config.clusters.filter((c) => c.role === "workload")) {
             const c = clusters[cluster.name];
-            new ArgoCdDestination(`${cluster.name}-argocd-destination`, {
+            new ArgoCdDestination(`argocd-destination-${cluster.name}`, {
                 stack: config.stack,
                 cluster: cluster.name,
                 endpoint: c.endpoint,

@@ -100,6 +100,9 @@ describe("the policy pack against the real stacks", () => {
                 ...["observability", "tools"].flatMap((c) => ["client-ca", "etcd-peer-ca", "etcd-server-ca", "request-header-ca", "server-ca"].map((ca) => `${c}-${ca}-cert`)),
                 // The platform's Secrets: Cloudflare token, Pi-hole password, Velero's S3 credentials.
                 ...["observability", "tools"].flatMap((c) => ["cert-manager-cloudflare-token", "external-dns-cloudflare-token", "external-dns-pihole-password", "velero-credentials"].map((s) => `${c}-${s}`)),
+                // Argo CD's admin login in Vault, and its bcrypt hash in the release's values.
+                "tools-argocd-admin-login",
+                "tools-argocd-release",
             ].sort(),
         );
         // The offline render's placeholder token (render/stackConfig.ts), shaped like a real one.

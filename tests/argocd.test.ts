@@ -129,14 +129,14 @@ describe("dev and prod as Argo CD destinations", () => {
     ])("%s writes its cluster's connection for Argo CD to Vault, with a client certificate bound to cluster-admin", async (stack) => {
         const { run } = await stackRun(stack);
         expect(run.error).toBeUndefined();
-        const binding = of(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", `${stack}-argocd-destination-cluster-admin`);
+        const binding = of(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", `argocd-destination-${stack}-cluster-admin`);
         expect(validateObject(binding.rawInputs)).toBe("rbac.authorization.k8s.io/v1/ClusterRoleBinding");
         expect((binding.rawInputs as Raw).subjects).toEqual([{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "homelab:argocd-managers" }]);
         expect((binding.rawInputs as Raw).roleRef.name).toBe("cluster-admin");
         expect(binding.provider?.split("::").slice(0, -1).join("::")).toBe(byName(run, `${stack}-k8s`).urn);
         expect(binding.dependencies).toContain(byName(run, `${stack}-ready`).urn);
 
-        const connection = of(run, "vault:kv/secretV2:SecretV2", `${stack}-argocd-destination-connection`);
+        const connection = of(run, "vault:kv/secretV2:SecretV2", `argocd-destination-${stack}-connection`);
         expect(connection.inputs).toEqual({ mount: "homelab", name: `${stack}/${stack}/argocd`, dataJson: SECRET_MASK, deleteAllVersions: true });
         expect(connection.dependencies).toContain(binding.urn);
         // Through the stack's own Vault provider (its scoped token from the tools stack), beside the kubeconfig.
@@ -155,7 +155,7 @@ describe("dev and prod as Argo CD destinations", () => {
         expect(cert.subject.split("\n").sort()).toEqual(["CN=argocd-manager", "O=homelab:argocd-managers"]);
         // Signed by the CA the admin certificate chains to: the API server's client CA.
         const adminCert = of(run, "tls:index/locallySignedCert:LocallySignedCert", `${stack}-admin-cert`);
-        const ownCert = of(run, "tls:index/locallySignedCert:LocallySignedCert", `${stack}-argocd-destination-client-cert`);
+        const ownCert = of(run, "tls:index/locallySignedCert:LocallySignedCert", `argocd-destination-${stack}-client-cert`);
         expect(ownCert.rawInputs.caCertPem).toBe(adminCert.rawInputs.caCertPem);
         expect(cert.verify(new X509Certificate(adminCert.rawInputs.caCertPem as string).publicKey)).toBe(true);
         expect(pem("keyData")).toMatch(/^-----BEGIN (EC )?PRIVATE KEY-----/);

@@ -46,7 +46,7 @@ describe("npm run render", () => {
         }
         // 45 for hosts, the cluster and its readiness, 6 for the Vault writes, 112 for the platform services;
         // 8 files for the hosts and cluster, 94 for the services.
-        expect(result.stdout).toContain("163 resources, 102 artefacts");
+        expect(result.stdout).toContain("170 resources, 103 artefacts");
     });
 
     it("writes the resource list, outputs, graph, tree and user-data", () => {
@@ -62,7 +62,8 @@ describe("npm run render", () => {
             ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"].map((n) => `${n}.user-data.yaml`),
         );
         const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as { type: string; name: string; parent: string | null; dependencies: string[]; inputs: Record<string, unknown> }[];
-        expect(resources).toHaveLength(163);
+        // 163, and prod as an Argo CD destination: its component, client certificate (4), ClusterRoleBinding and Vault entry.
+        expect(resources).toHaveLength(170);
         // The readiness resource's serialized provider code is not the render's business.
         expect(resources.find((r) => r.name === "prod-ready")!.inputs.__provider).toBe("<serialized dynamic provider>");
         // The tools stack's Vault is read at run time: offline, its address, mount and token are unknown.

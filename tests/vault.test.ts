@@ -313,7 +313,7 @@ describe("the committed stacks", () => {
         expect(run.outputs.vaultTokens).toEqual({ dev: SECRET_MASK, prod: SECRET_MASK });
         expect(byName(run, "vault-init").inputs).toMatchObject({ address: "https://vault.home.arpa:8200", secretShares: 5, secretThreshold: 3 });
         expect(run.resources.filter((r) => r.type === "vault:kubernetes/authBackendConfig:AuthBackendConfig").map((r) => r.rawInputs.backend).sort()).toEqual(["kubernetes-observability", "kubernetes-tools"]);
-        expect(run.resources.filter((r) => r.type === "vault:kv/secretV2:SecretV2").map((r) => r.inputs.name).sort()).toEqual(["tools/observability/kubeconfig", "tools/tools/kubeconfig"]);
+        expect(run.resources.filter((r) => r.type === "vault:kv/secretV2:SecretV2").map((r) => r.inputs.name).sort()).toEqual(["tools/observability/kubeconfig", "tools/tools/argocd-admin", "tools/tools/kubeconfig"]);
     });
 
     it.each([
@@ -328,7 +328,11 @@ describe("the committed stacks", () => {
         expect(provider.rawInputs).toMatchObject({ address: TOOLS_STACK_OUTPUTS.vault.address, token: TOOLS_STACK_OUTPUTS.vaultTokens[stack as "dev" | "prod"] });
         expect(provider.secretPaths).toEqual(["token"]);
         const writes = run.resources.filter((r) => r.type === "vault:kv/secretV2:SecretV2");
-        expect(writes.map((r) => r.inputs)).toEqual([{ mount: "homelab", name: `${stack}/${clusterName}/kubeconfig`, dataJson: SECRET_MASK, deleteAllVersions: true }]);
+        // The kubeconfig, and the cluster's connection for Argo CD (tests/argocd.test.ts).
+        expect(writes.map((r) => r.inputs).sort((a, b) => String(a.name).localeCompare(String(b.name)))).toEqual([
+            { mount: "homelab", name: `${stack}/${clusterName}/argocd`, dataJson: SECRET_MASK, deleteAllVersions: true },
+            { mount: "homelab", name: `${stack}/${clusterName}/kubeconfig`, dataJson: SECRET_MASK, deleteAllVersions: true },
+        ]);
         expect(byName(run, `vault-auth-${clusterName}`).inputs).toMatchObject({ backend: `kubernetes-${clusterName}`, disableLocalCaJwt: true });
         expect((run.outputs.clusters as Record<string, { vaultPath: string }>)[clusterName].vaultPath).toBe(`homelab/${stack}/${clusterName}/kubeconfig`);
         expect(run.outputs.vault).toBeUndefined();
