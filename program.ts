@@ -25,6 +25,9 @@ import { SecretsLayer, VaultSource } from "./components/platform/services/extern
 import { VAULT_NAMESPACE, urlHost } from "./components/platform/services/vault/vault";
 import { vaultLoadBalancerIp, vaultServerCluster } from "./config/vaultServer";
 import { writeCaFile } from "./components/vault/caFile";
+import { ArgoCd } from "./components/platform/services/argocd/argocdServer";
+import { ArgoCdDestination } from "./components/platform/services/argocd/destination";
+import { argocdDestinationsPolicyResource } from "./components/vault/argocd";
 
 export type PlatformProgram = () => Promise<Record<string, unknown>>;
 
@@ -83,7 +86,7 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
             provider: clusters[cluster.name].provider,
             // Everything on the cluster waits for its API to answer /readyz (the readiness resource).
             dependsOn: [clusters[cluster.name].ready],
-            nodeCidr: config.networks[first.network.bridge].cidr,
+            nodeCidr: nodeCidrs[cluster.name],
             nodeNames: [...cluster.controlPlanes, ...cluster.workers],
         });
     }
@@ -115,6 +118,7 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
     const vaultPaths = vaultLayer?.paths ?? {};
 
     // The secrets layer: external-secrets from Vault on every cluster that has it on (by default, wherever the stack has Vault).
+    const secretsLayers: Record<string, SecretsLayer> = {};
     for (const cluster of config.clusters) {
         if (!cluster.services.externalSecrets || !vaultLayer) {
             continue;
@@ -129,7 +133,7 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
                   display: { ...source.display, server: `https://vault-active.${VAULT_NAMESPACE.name}.svc:8200` },
               }
             : source;
-        new SecretsLayer(`${cluster.name}-secrets`, {
+        secretsLayers[cluster.name] = new SecretsLayer(`${cluster.name}-secrets`, {
             stack: config.stack,
             cluster: cluster.name,
             distribution: cluster.distribution,
@@ -139,6 +143,10 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
             dependsOn: [clusters[cluster.name].ready],
             vault: vaultForCluster,
         });
+    }
+
+    if (vaultLayer) {
+        wireArgoCd(config, clusters, nodeCidrs, vaultLayer, secretsLayers);
     }
 
     return {
@@ -195,7 +203,23 @@ async function wireVault(config: PlatformConfig, clusters: Readonly<Record<strin
             // The root token is used as is: no child token to mint and revoke on every run.
             skipChildToken: true,
         });
-        const configuration = new VaultConfiguration("vault", { stack: config.stack, mount: v.mount, clusters: apis, clientStacks: v.server.clientStacks }, { providers: [provider] });
+        // Argo CD's cluster (config/argocd.ts checks there is one) reads the destinations' connections
+        // through its external-secrets role: a policy of its own, added to that role.
+        const argocdCluster = config.argocd ? config.clusters.find((c) => c.role === "tools")?.name : undefined;
+        const argocdPolicy = argocdCluster
+            ? argocdDestinationsPolicyResource("argocd-destinations", { mount: v.mount, cluster: argocdCluster, destinations: config.argocd!.destinations }, { provider })
+            : undefined;
+        const configuration = new VaultConfiguration(
+            "vault",
+            {
+                stack: config.stack,
+                mount: v.mount,
+                clusters: apis,
+                clientStacks: v.server.clientStacks,
+                ...(argocdCluster && argocdPolicy ? { externalSecretsPolicies: { [argocdCluster]: [argocdPolicy.name] } } : {}),
+            },
+            { providers: [provider] },
+        );
         const store = new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: configuration.mount, clusters }, { providers: [provider], dependsOn: [configuration.kv] });
         const source: VaultSource = {
             server: v.server.address,
@@ -203,7 +227,7 @@ async function wireVault(config: PlatformConfig, clusters: Readonly<Record<strin
             caPem: caPem ?? "",
             display: { server: v.server.address, mount: v.mount, caPem: ca ? `homelab:vault.caCertFile (${v.caCertFile})` : server ? "the CA of Vault's certificate" : undefined },
         };
-        return { paths: store.paths, tokens: configuration.tokens, source };
+        return { paths: store.paths, tokens: configuration.tokens, source, provider, mount: configuration.mount as pulumi.Input<string>, ready: [configuration.kv] as pulumi.Resource[] };
     }
     let source: pulumi.Output<{ address: string; mount: string; caCertPem?: string }>;
     let token: pulumi.Input<string>;
@@ -244,7 +268,60 @@ async function wireVault(config: PlatformConfig, clusters: Readonly<Record<strin
             caPem: ca ? `homelab:vault.caCertFile (${v.caCertFile})` : v.fromStack ? `<vault.caCertPem ${from}>` : undefined,
         },
     };
-    return { paths: new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: source.mount, clusters }, { providers: [provider] }).paths, tokens: undefined, source: shown };
+    return {
+        paths: new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: source.mount, clusters }, { providers: [provider] }).paths,
+        tokens: undefined,
+        source: shown,
+        provider,
+        mount: source.mount as pulumi.Input<string>,
+        ready: [] as pulumi.Resource[],
+    };
+}
+
+/**
+ * Argo CD, without a cycle between stacks (README: Argo CD). The stack that runs Vault runs Argo CD
+ * on its tools cluster when homelab:argocd is set; a stack reading Vault from it (homelab:vault.fromStack)
+ * makes each of its workload clusters a destination: a client certificate for Argo CD, bound to
+ * cluster-admin there, and the connection in Vault next to the kubeconfig.
+ */
+function wireArgoCd(
+    config: PlatformConfig,
+    clusters: Readonly<Record<string, ClusterComponent>>,
+    nodeCidrs: Readonly<Record<string, string>>,
+    vaultLayer: { provider: vault.Provider; mount: pulumi.Input<string>; ready: pulumi.Resource[] },
+    secretsLayers: Readonly<Record<string, SecretsLayer>>,
+): void {
+    const onVault = { provider: vaultLayer.provider, mount: vaultLayer.mount };
+    if (config.vault?.server && config.argocd) {
+        const tools = config.clusters.find((c) => c.role === "tools")!;
+        new ArgoCd(`${tools.name}-argocd`, {
+            stack: config.stack,
+            cluster: tools.name,
+            domain: tools.domain,
+            provider: clusters[tools.name].provider,
+            network: { nodeCidr: nodeCidrs[tools.name] },
+            dependsOn: [clusters[tools.name].ready],
+            settings: config.argocd,
+            vault: { ...onVault, dependsOn: vaultLayer.ready },
+            // The ExternalSecrets need external-secrets' CRDs (its release) and the `vault` ClusterSecretStore.
+            externalSecrets: secretsLayers[tools.name] ? [secretsLayers[tools.name].release, secretsLayers[tools.name].store] : undefined,
+        });
+    }
+    if (config.vault?.fromStack) {
+        for (const cluster of config.clusters.filter((c) => c.role === "workload")) {
+            const c = clusters[cluster.name];
+            new ArgoCdDestination(`argocd-destination-${cluster.name}`, {
+                stack: config.stack,
+                cluster: cluster.name,
+                endpoint: c.endpoint,
+                caCertPem: c.caCertPem,
+                clientCa: c.clientCa,
+                provider: c.provider,
+                dependsOn: [c.ready],
+                vault: onVault,
+            });
+        }
+    }
 }
 
 /**

@@ -54,6 +54,8 @@ export const versions = {
         /** external-secrets v2.9.0; its CRDs serve external-secrets.io/v1 only. */
         externalSecrets: { repo: "https://charts.external-secrets.io", chart: "external-secrets", version: "2.9.0" },
         longhorn: { repo: "https://charts.longhorn.io", chart: "longhorn", version: "1.12.1" },
+        /** Argo CD v3.4.4 (the chart's appVersion at argo-cd-10.1.1). */
+        argoCd: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "10.1.1" },
     },
     /** Images the platform names itself (outside a chart's defaults). */
     images: {

@@ -4,6 +4,7 @@ import { IssueCollector } from "../components/core/issues";
 import { parseCidr, parseIpv4 } from "../components/core/ipmath";
 import { Distribution, versions } from "../versions";
 import { checkVaultServer } from "./vaultServer";
+import { ARGOCD_KEYS, ArgoCdSettings, buildArgoCdSettings, checkArgoCd } from "./argocd";
 import { buildClusterPlatform, buildPlatformSettings, checkPlatformRequirements, CLUSTER_PLATFORM_FIELDS, ClusterPlatformConfig, PLATFORM_KEYS, PlatformSettings } from "./platform";
 
 /** The project's config namespace (Pulumi.yaml `name`). */
@@ -183,6 +184,8 @@ export const CONFIG_KEYS = {
     },
     // The platform layer's stack-wide settings and secrets (config/platform.ts).
     ...PLATFORM_KEYS,
+    // Argo CD on the tools cluster (config/argocd.ts).
+    ...ARGOCD_KEYS,
 } as const satisfies Record<string, ConfigKey>;
 
 interface ConfigKey {
@@ -277,6 +280,8 @@ export interface PlatformConfig {
     };
     /** What the platform services share: ACME contact, Pi-hole, Velero's bucket, and their secrets. */
     readonly platform: PlatformSettings;
+    /** Argo CD on the tools cluster; undefined when homelab:argocd is not set. */
+    readonly argocd?: ArgoCdSettings;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -363,6 +368,7 @@ export function readPlatformConfig(issues: IssueCollector): PlatformConfig | und
     // On the keys that passed their checks; a key already reported is not reported again.
     checkPlatformRequirements(values, report, (path) => issues.issues.some((i) => i.path === path));
     checkVaultServer(values, report, (path) => issues.issues.some((i) => i.path === path));
+    checkArgoCd(values, report, stack);
     if (issues.count !== before) {
         return undefined;
     }
@@ -489,6 +495,7 @@ function buildConfig(stack: string, file: string, v: ConfigValues): PlatformConf
                   }
                 : undefined,
         platform: buildPlatformSettings(v),
+        argocd: buildArgoCdSettings(v.argocd),
     };
 }
 

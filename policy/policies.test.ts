@@ -103,6 +103,9 @@ describe("the policy pack against the real stacks", () => {
                 // The CA of Vault's certificate (its key as input), and the Secret that hands it to cert-manager.
                 "tools-vault-ca",
                 "tools-vault-ca-secret",
+                // Argo CD's admin login in Vault, and its bcrypt hash in the release's values.
+                "tools-argocd-admin-login",
+                "tools-argocd-release",
             ].sort(),
         );
         // The offline render's placeholder token (render/stackConfig.ts), shaped like a real one.

@@ -16,11 +16,12 @@ import { Certificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/
 import { ClusterIssuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer";
 import { Issuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer";
 import { Gateway } from "@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway";
+import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 
 /**
  * Validates a Kubernetes object the program declares against its API schema: `kubernetes-models`
- * and its `@kubernetes-models/*` CRD packages where they exist; for MetalLB and Velero, which have
- * none on npm, the CRD's own openAPIV3Schema at the pinned version (tests/fixtures/crds, source in
+ * and its `@kubernetes-models/*` CRD packages where they exist; for MetalLB, Velero and external-secrets
+ * (whose npm models for external-secrets.io/v1 are ESM only), the CRD's own openAPIV3Schema at the pinned version (tests/fixtures/crds, source in
  * each file), with unknown fields rejected as the API server's pruning would silently drop them.
  */
 
@@ -44,6 +45,8 @@ const MODELS: Record<string, Model> = {
     // Istio serves v1 and v1beta1 from one schema (networking.istio.io CRDs list both versions with the
     // same openAPIV3Schema); the models package has v1beta1 only.
     "networking.istio.io/v1/Gateway": Gateway as unknown as Model,
+    // 2.7.2, the last release loadable from CommonJS (4.x is ESM only, which this Jest cannot load).
+    "argoproj.io/v1alpha1/Application": Application as unknown as Model,
 };
 
 const CRD_FIXTURES = path.join(__dirname, "fixtures", "crds");
@@ -67,6 +70,8 @@ function closed(schema: Record<string, unknown>): Record<string, unknown> {
 }
 
 const ajv = new Ajv({ strict: false, allErrors: true });
+// RFC 3339, as the API server checks `format: date-time` (external-secrets' status times).
+ajv.addFormat("date-time", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i);
 const crdValidators = new Map<string, ReturnType<Ajv["compile"]>>();
 
 function crdValidator(apiVersion: string, kind: string): ReturnType<Ajv["compile"]> | undefined {

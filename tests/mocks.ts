@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as bcrypt from "bcryptjs";
 import { providerLikeMocks, revealed } from "../render/harness";
 import { certRequest, generateKey, selfSignedCert, signRequest } from "./openssl";
 
@@ -33,6 +34,12 @@ export const realisticMocks: pulumi.runtime.Mocks = {
                 return { id: `${args.name}-id`, state: { ...inputs, certRequestPem: certRequest(inputs as Parameters<typeof certRequest>[0]) } };
             case "tls:index/locallySignedCert:LocallySignedCert":
                 return { id: `${args.name}-id`, state: { ...inputs, certPem: signRequest(inputs as Parameters<typeof signRequest>[0]) } };
+            case "random:index/randomPassword:RandomPassword": {
+                // The provider's bcrypt_hash too (terraform-provider-random hashes the result once, at creation);
+                // cost 4 instead of its 10, for speed: the format is the same.
+                const made = providerLikeMocks.newResource({ ...args, inputs }) as { id: string; state: Record<string, unknown> };
+                return { ...made, state: { ...made.state, bcryptHash: bcrypt.hashSync(String(made.state.result), 4) } };
+            }
             case "pulumi:pulumi:StackReference":
                 return inputs.name === TOOLS_STACK
                     ? { id: inputs.name, state: { name: inputs.name, outputs: TOOLS_STACK_OUTPUTS, secretOutputNames: ["vaultTokens"] } }

@@ -38,6 +38,7 @@ const BASE = [
 const VAULT = release("vault", "vault", charts.vault);
 const METRICS = release("metrics-server", "metrics-server", charts.metricsServer);
 const CSR_APPROVER = release("kubelet-csr-approver", "kubelet-csr-approver", charts.kubeletCsrApprover);
+const ARGOCD = release("argocd", "argocd", charts.argoCd);
 const sorted = (list: typeof BASE) => [...list].sort((a, b) => a.name.localeCompare(b.name));
 
 const values = (run: ProgramRun, name: string) => byName(run, `${name}-release`).rawInputs.values as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- chart values
@@ -59,7 +60,7 @@ describe("the platform on each stack's clusters", () => {
         // Talos: metrics-server with the serving-certificate approver; kubeadm: metrics-server; K3s ships metrics-server.
         expect(releasesOf(runs.dev, "dev")).toEqual(sorted([...BASE, METRICS, CSR_APPROVER]));
         expect(releasesOf(runs.prod, "prod")).toEqual(sorted([...BASE, METRICS]));
-        expect(releasesOf(runs.tools, "tools")).toEqual(sorted([...BASE, VAULT]));
+        expect(releasesOf(runs.tools, "tools")).toEqual(sorted([...BASE, VAULT, ARGOCD]));
         expect(releasesOf(runs.tools, "observability")).toEqual(sorted(BASE));
     });
 
@@ -142,16 +143,19 @@ describe("the platform on each stack's clusters", () => {
         const releases = run.resources.filter((r) => r.type === RELEASE && r.urn.includes("homelab:platform:"));
         expect(releases.filter((r) => !r.dependencies.includes(ready)).map((r) => r.name)).toEqual([]);
         const onCluster = [...platformObjects(run), ...run.resources.filter((r) => r.type === RELEASE && r.urn.includes("homelab:platform:"))];
-        // 11 releases and 103 objects: namespaces, their policies, Secrets, custom resources, local-path-provisioner's objects.
-        expect(onCluster).toHaveLength(114);
+        // The base's and the secrets layer's releases and objects (namespaces, their policies, Secrets, custom
+        // resources, local-path-provisioner's objects, the store and cluster-secrets), and Argo CD's ClusterRoleBinding.
+        expect(onCluster).toHaveLength(115);
         expect(onCluster.filter((r) => !r.provider?.startsWith(`${provider}::`)).map((r) => r.name)).toEqual([]);
     });
 
     it("validates every object it declares against its API schema", () => {
         for (const run of Object.values(runs)) {
             const kinds = new Set(platformObjects(run).map((r) => validateObject(r.rawInputs)));
+            const argocd = run === runs.tools ? ["argoproj.io/v1alpha1/Application", "external-secrets.io/v1/ExternalSecret"] : [];
             const localPath = run === runs.tools ? [] : ["apps/v1/Deployment", "rbac.authorization.k8s.io/v1/ClusterRole", "rbac.authorization.k8s.io/v1/ClusterRoleBinding", "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/RoleBinding", "storage.k8s.io/v1/StorageClass", "v1/ConfigMap", "v1/ServiceAccount"];
             expect([...kinds].sort()).toEqual([
+                ...argocd,
                 ...localPath,
                 "cert-manager.io/v1/Certificate",
                 "cert-manager.io/v1/ClusterIssuer",

@@ -157,7 +157,9 @@ describe("the prod stack", () => {
             ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"].map((n) => `${VM}::${n}-vm`),
         );
         expect(registeredExceptStack(run).filter((r) => r.startsWith(IMAGE)).sort()).toEqual(["node01", "node02", "node03"].map((n) => `${IMAGE}::image-cloud-${n}`));
-        expect(withoutPlatform(run.resources).filter((r) => !isVaultLayer(r))).toHaveLength(45);
+        // 45, and the key, request and certificate of Argo CD's client certificate (their URNs name
+        // only their parent ClientCertificate, not the platform component above it).
+        expect(withoutPlatform(run.resources).filter((r) => !isVaultLayer(r))).toHaveLength(48);
     });
 
     it("protects the VMs, CAs, service-account key and bootstrap token, and nothing else", () => {

@@ -45,9 +45,10 @@ describe("npm run render", () => {
             expect(result.stdout).toContain(`└─ ${vm}-vm (proxmoxve:index/vmLegacy:VmLegacy)  `);
         }
         // 45 for hosts, the cluster and its readiness, 6 for the Vault writes, 112 for the platform services,
-        // 15 for the secrets layer (external-secrets, its namespace and policies, the store, cluster-secrets);
-        // 8 files for the hosts and cluster, 94 for the services, 12 for the secrets layer.
-        expect(result.stdout).toContain("178 resources, 114 artefacts");
+        // 15 for the secrets layer (external-secrets, its namespace and policies, the store, cluster-secrets),
+        // 7 for prod as an Argo CD destination (its component, client certificate, ClusterRoleBinding, Vault entry);
+        // 8 files for the hosts and cluster, 94 for the services, 12 for the secrets layer, 1 for the binding.
+        expect(result.stdout).toContain("185 resources, 115 artefacts");
     });
 
     it("writes the resource list, outputs, graph, tree and user-data", () => {
@@ -63,7 +64,8 @@ describe("npm run render", () => {
             ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"].map((n) => `${n}.user-data.yaml`),
         );
         const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as { type: string; name: string; parent: string | null; dependencies: string[]; inputs: Record<string, unknown> }[];
-        expect(resources).toHaveLength(178);
+        // 163, the secrets layer (15), and prod as an Argo CD destination: its component, client certificate (4), ClusterRoleBinding and Vault entry.
+        expect(resources).toHaveLength(185);
         // The readiness resource's serialized provider code is not the render's business.
         expect(resources.find((r) => r.name === "prod-ready")!.inputs.__provider).toBe("<serialized dynamic provider>");
         // The tools stack's Vault is read at run time: offline, its address, mount and token are unknown.

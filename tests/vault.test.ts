@@ -318,7 +318,7 @@ describe("the committed stacks", () => {
         // The program reaches Vault at its MetalLB address (initAddress); clients use the name.
         expect(byName(run, "vault-init").inputs).toMatchObject({ address: "https://192.168.1.209:8200", secretShares: 5, secretThreshold: 3 });
         expect(run.resources.filter((r) => r.type === "vault:kubernetes/authBackendConfig:AuthBackendConfig").map((r) => r.rawInputs.backend).sort()).toEqual(["kubernetes-observability", "kubernetes-tools"]);
-        expect(run.resources.filter((r) => r.type === "vault:kv/secretV2:SecretV2").map((r) => r.inputs.name).sort()).toEqual(["tools/observability/kubeconfig", "tools/tools/kubeconfig"]);
+        expect(run.resources.filter((r) => r.type === "vault:kv/secretV2:SecretV2").map((r) => r.inputs.name).sort()).toEqual(["tools/observability/kubeconfig", "tools/tools/argocd-admin", "tools/tools/kubeconfig"]);
         // A whole-program run of the tools stack, Vault's release and both clusters' layers included.
     }, 120_000);
 
@@ -334,7 +334,11 @@ describe("the committed stacks", () => {
         expect(provider.rawInputs).toMatchObject({ address: TOOLS_STACK_OUTPUTS.vault.address, token: TOOLS_STACK_OUTPUTS.vaultTokens[stack as "dev" | "prod"] });
         expect(provider.secretPaths).toEqual(["token"]);
         const writes = run.resources.filter((r) => r.type === "vault:kv/secretV2:SecretV2");
-        expect(writes.map((r) => r.inputs)).toEqual([{ mount: "homelab", name: `${stack}/${clusterName}/kubeconfig`, dataJson: SECRET_MASK, deleteAllVersions: true }]);
+        // The kubeconfig, and the cluster's connection for Argo CD (tests/argocd.test.ts).
+        expect(writes.map((r) => r.inputs).sort((a, b) => String(a.name).localeCompare(String(b.name)))).toEqual([
+            { mount: "homelab", name: `${stack}/${clusterName}/argocd`, dataJson: SECRET_MASK, deleteAllVersions: true },
+            { mount: "homelab", name: `${stack}/${clusterName}/kubeconfig`, dataJson: SECRET_MASK, deleteAllVersions: true },
+        ]);
         expect(byName(run, `vault-auth-${clusterName}`).inputs).toMatchObject({ backend: `kubernetes-${clusterName}`, disableLocalCaJwt: true });
         expect((run.outputs.clusters as Record<string, { vaultPath: string }>)[clusterName].vaultPath).toBe(`homelab/${stack}/${clusterName}/kubeconfig`);
         expect(run.outputs.vault).toBeUndefined();
@@ -361,7 +365,7 @@ path "auth/kubernetes-dev/config" {
 `);
     });
 
-    it("lets external-secrets read its own cluster's entries but not its kubeconfig", () => {
+    it("lets external-secrets read its own cluster's entries but not its kubeconfig nor its Argo CD credentials", () => {
         expect(externalSecretsPolicy("kv", "prod", "prod")).toBe(`# external-secrets on the prod cluster (prod stack): read that cluster's entries, nothing else.
 path "kv/data/prod/prod/*" {
   capabilities = ["read"]
@@ -372,6 +376,14 @@ path "kv/metadata/prod/prod/*" {
 }
 
 path "kv/data/prod/prod/kubeconfig" {
+  capabilities = ["deny"]
+}
+
+path "kv/data/prod/prod/argocd" {
+  capabilities = ["deny"]
+}
+
+path "kv/data/prod/prod/argocd-admin" {
   capabilities = ["deny"]
 }
 `);

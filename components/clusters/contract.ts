@@ -50,8 +50,14 @@ export interface ClusterAccess {
 }
 
 
-/** A cluster component: the contract, plus the VMs it created by name. */
-export type ClusterComponent = pulumi.ComponentResource & ClusterAccess & { readonly nodes: Readonly<Record<string, ProxmoxVm>> };
+/** The CA the API server trusts for client certificates: it signs identities beside the admin's (Argo CD's). The key is secret. */
+export interface ClientCa {
+    readonly certPem: pulumi.Output<string>;
+    readonly keyPem: pulumi.Output<string>;
+}
+
+/** A cluster component: the contract, plus the VMs it created by name and its client CA. */
+export type ClusterComponent = pulumi.ComponentResource & ClusterAccess & { readonly nodes: Readonly<Record<string, ProxmoxVm>>; readonly clientCa: ClientCa };
 
 /** How a distribution's component is constructed: `(name, args, opts)`. */
 export type ClusterComponentClass = new (name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) => ClusterComponent;

@@ -29,7 +29,7 @@ const OPTIONAL: ReadonlySet<ServiceName> = new Set(["longhorn"]);
 
 /** Role layers add their services here as they are built; the base is the same for every role. */
 export const ROLE_LAYERS: Readonly<Record<ClusterRole, readonly string[]>> = {
-    tools: [],
+    tools: ["argocd"],
     observability: [],
     workload: [],
 };

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as yaml from "js-yaml";
-import { registerArtefact } from "../core/artefacts";
+import { REDACTED, registerArtefact } from "../core/artefacts";
 import { ClusterNetwork, NamespaceSpec, PlatformNamespace } from "./namespace";
 import { requireValid } from "../clusters/nodes";
 
@@ -25,7 +25,11 @@ export interface HelmServiceArgs {
     /** The Helm release name, fixed so URNs and in-cluster names never carry a random suffix. */
     readonly releaseName: string;
     readonly chart: ChartPin;
-    /** From the service's pure values builder; secrets never go here (they go in Secrets the chart references). */
+    /**
+     * From the service's pure values builder; secrets never go here (they go in Secrets the chart
+     * references), except a value the chart itself only takes from values (Argo CD's admin password
+     * hash), as a secret Output, which the render writes as REDACTED.
+     */
     readonly values: Record<string, unknown>;
     /** A namespace to create with its policies, or one another service already created. */
     readonly namespace: NamespaceSpec | PlatformNamespace;
@@ -62,7 +66,7 @@ export class HelmService extends pulumi.ComponentResource {
                 ? args.namespace
                 : new PlatformNamespace(`${name}-ns`, { cluster: args.cluster, spec: args.namespace, network: args.network, provider: args.provider, dependsOn: args.dependsOn }, { parent: this });
         this.namespaceName = this.namespace.name;
-        registerArtefact(`helm/${args.cluster}/${args.releaseName}.values.yaml`, `# ${args.chart.chart} ${args.chart.version} from ${args.chart.repo}, namespace ${this.namespaceName}\n${yaml.dump(args.values, { lineWidth: -1, noRefs: true })}`);
+        registerArtefact(`helm/${args.cluster}/${args.releaseName}.values.yaml`, `# ${args.chart.chart} ${args.chart.version} from ${args.chart.repo}, namespace ${this.namespaceName}\n${yaml.dump(withoutOutputs(args.values), { lineWidth: -1, noRefs: true })}`);
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
             {
@@ -84,4 +88,18 @@ export class HelmService extends pulumi.ComponentResource {
         );
         this.registerOutputs({ namespace: this.namespaceName });
     }
+}
+
+/** Values as the render writes them: an Output (only ever a secret here) becomes REDACTED. */
+function withoutOutputs(value: unknown): unknown {
+    if (pulumi.Output.isInstance(value)) {
+        return REDACTED;
+    }
+    if (Array.isArray(value)) {
+        return value.map(withoutOutputs);
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutOutputs(v)]));
+    }
+    return value;
 }

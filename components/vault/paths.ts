@@ -1,3 +1,5 @@
+import { ADMIN_ONLY_ENTRIES } from "./argocd";
+
 /**
  * Where kubeconfigs live in Vault KV v2: one secret per cluster, under the stack that owns it, so
  * no two stacks ever write the same secret (a KV v2 write replaces the whole secret).
@@ -62,7 +64,8 @@ ${auth.join("")}`;
 
 /**
  * What external-secrets on one cluster may read: that cluster's own entries, except its admin
- * kubeconfig (an exact path outranks the glob in Vault's policy matching).
+ * kubeconfig and its Argo CD credentials (components/vault/argocd.ts): an exact path outranks the
+ * glob in Vault's policy matching.
  * https://developer.hashicorp.com/vault/docs/concepts/policies#priority-matching
  */
 export function externalSecretsPolicy(mount: string, stack: string, cluster: string): string {
@@ -78,7 +81,11 @@ path "${mount}/metadata/${stack}/${cluster}/*" {
 path "${mount}/data/${kubeconfigSecretName(stack, cluster)}" {
   capabilities = ["deny"]
 }
-`;
+${ADMIN_ONLY_ENTRIES.map((entry) => `
+path "${mount}/data/${stack}/${cluster}/${entry}" {
+  capabilities = ["deny"]
+}
+`).join("")}`;
 }
 
 /**

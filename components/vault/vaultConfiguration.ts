@@ -40,6 +40,11 @@ export interface VaultConfigurationArgs {
      * cluster's CA, and tools never reads the workload stacks).
      */
     readonly clientStacks: Readonly<Record<string, readonly string[]>>;
+    /**
+     * More policies for a cluster's external-secrets role, by cluster: the Argo CD cluster's reads the
+     * destinations' connections (components/vault/argocd.ts).
+     */
+    readonly externalSecretsPolicies?: Readonly<Record<string, readonly pulumi.Input<string>[]>>;
     /** Period of the scoped tokens: each renewal extends them by this much. Default `720h`. */
     readonly tokenPeriod?: string;
 }
@@ -95,7 +100,7 @@ export class VaultConfiguration extends pulumi.ComponentResource {
                     boundServiceAccountNames: [EXTERNAL_SECRETS_LOGIN.serviceAccount],
                     boundServiceAccountNamespaces: [EXTERNAL_SECRETS_LOGIN.namespace],
                     audience: EXTERNAL_SECRETS_LOGIN.audience,
-                    tokenPolicies: [policy.name],
+                    tokenPolicies: [policy.name, ...(args.externalSecretsPolicies?.[cluster] ?? [])],
                     // An hour; external-secrets logs in again when its token runs out.
                     tokenTtl: 3600,
                 },

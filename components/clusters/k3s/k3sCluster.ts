@@ -9,7 +9,7 @@ import { versions } from "../../../versions";
 import type { ProxmoxVm } from "../../hosts/proxmoxVm";
 import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../../pki/certificateAuthority";
 import { clusterAccess } from "../access/clusterAccess";
-import type { ClusterAccess, ClusterArgs } from "../contract";
+import type { ClientCa, ClusterAccess, ClusterArgs } from "../contract";
 import { CLUSTER_IDENTITY, createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticAddressErrors, staticIp } from "../nodes";
 
 /**
@@ -23,6 +23,8 @@ export class K3sCluster extends pulumi.ComponentResource implements ClusterAcces
     public readonly provider: k8s.Provider;
     public readonly ready: pulumi.Resource;
     public readonly nodes: Readonly<Record<string, ProxmoxVm>>;
+    /** client-ca: the API server's --client-ca-file. */
+    public readonly clientCa: ClientCa;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:cluster:K3sCluster", name, {}, opts);
@@ -98,6 +100,7 @@ export class K3sCluster extends pulumi.ComponentResource implements ClusterAcces
         this.caCertPem = access.caCertPem;
         this.provider = access.provider;
         this.ready = access.ready;
+        this.clientCa = cas.clientCa;
         this.registerOutputs({ kubeconfig: this.kubeconfig, endpoint: this.endpoint });
     }
 }

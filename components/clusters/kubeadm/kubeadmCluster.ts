@@ -10,7 +10,7 @@ import { versions } from "../../../versions";
 import type { ProxmoxVm } from "../../hosts/proxmoxVm";
 import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../../pki/certificateAuthority";
 import { clusterAccess } from "../access/clusterAccess";
-import type { ClusterAccess, ClusterArgs } from "../contract";
+import type { ClientCa, ClusterAccess, ClusterArgs } from "../contract";
 import { CLUSTER_SECRET_OPTIONS, createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticAddressErrors, staticIp } from "../nodes";
 
 /** How long a Helm release may wait for its objects (`timeout`, seconds): room for a first image pull on every node. */
@@ -28,6 +28,8 @@ export class KubeadmCluster extends pulumi.ComponentResource implements ClusterA
     public readonly provider: k8s.Provider;
     public readonly ready: pulumi.Resource;
     public readonly nodes: Readonly<Record<string, ProxmoxVm>>;
+    /** The cluster CA: kubeadm's API server trusts it for client certificates (--client-ca-file). */
+    public readonly clientCa: ClientCa;
     public readonly cni: k8s.helm.v3.Release;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -119,6 +121,7 @@ export class KubeadmCluster extends pulumi.ComponentResource implements ClusterA
         this.caCertPem = access.caCertPem;
         this.provider = access.provider;
         this.ready = access.ready;
+        this.clientCa = ca;
 
         const cilium = versions.charts.cilium;
         this.cni = new k8s.helm.v3.Release(

@@ -12,7 +12,7 @@ import { bootDiskDevice } from "../../hosts/guestDisk";
 import type { ProxmoxVm } from "../../hosts/proxmoxVm";
 import { CertificateAuthority, ClientCertificate, serviceAccountKey } from "../../pki/certificateAuthority";
 import { clusterAccess } from "../access/clusterAccess";
-import type { ClusterAccess, ClusterArgs } from "../contract";
+import type { ClientCa, ClusterAccess, ClusterArgs } from "../contract";
 import { CLUSTER_IDENTITY, CLUSTER_SECRET_OPTIONS, createNode, nodeNames, nodeRoles, placeholderPair, requireValid, staticAddressErrors, staticIp } from "../nodes";
 
 /**
@@ -26,6 +26,8 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
     public readonly provider: k8s.Provider;
     public readonly ready: pulumi.Resource;
     public readonly nodes: Readonly<Record<string, ProxmoxVm>>;
+    /** The Kubernetes CA: Talos's API server trusts it for client certificates. */
+    public readonly clientCa: ClientCa;
     /** talosctl client configuration (O=os:admin), a secret. */
     public readonly talosconfig: pulumi.Output<string>;
     public readonly bootstrap: command.local.Command;
@@ -144,6 +146,7 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
         this.caCertPem = access.caCertPem;
         this.provider = access.provider;
         this.ready = access.ready;
+        this.clientCa = kubernetesCa;
         this.registerOutputs({ kubeconfig: this.kubeconfig, endpoint: this.endpoint, talosconfig: this.talosconfig });
     }
 }
