@@ -20,6 +20,7 @@ import type { ReadinessOptions } from "./components/clusters/access/readiness";
 import type { VmDefinition } from "./components/hosts/vmDefinition";
 import { LoadedPlatform, loadPlatform } from "./config/load";
 import { Platform } from "./components/platform/platform";
+import { wireObservabilityLayers } from "./components/platform/observability/layers";
 
 export type PlatformProgram = () => Promise<Record<string, unknown>>;
 
@@ -66,9 +67,12 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
         Object.assign(created, component.nodes);
     }
     // The platform layer, per cluster, on that cluster's provider (which exists only once its API is ready).
+    const platforms: Record<string, Platform> = {};
+    const nodeCidrs: Record<string, string> = {};
     for (const cluster of config.clusters) {
         const first = vmsOf(cluster, "control-plane")[0];
-        new Platform(cluster.name, {
+        nodeCidrs[cluster.name] = config.networks[first.network.bridge].cidr;
+        platforms[cluster.name] = new Platform(cluster.name, {
             stack: config.stack,
             cluster,
             settings: config.platform,
@@ -88,8 +92,25 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
         // A stack that runs Vault holds its root token; it writes its client stacks' policies instead.
         registerArtefact(`vault/policy-${config.stack}.hcl`, stackVaultPolicy(config.vault?.mount ?? "homelab", config.stack, Object.keys(clusters)));
     }
-    const vaultLayer = config.vault && Object.keys(clusters).length > 0 ? await wireVault(config, clusters, vaultCa) : undefined;
+    // One StackReference per source stack: Vault and the observability hub usually come from the same one.
+    const references = new Map<string, pulumi.StackReference>();
+    const reference = (stack: string, resourceName: string) => {
+        if (!references.has(stack)) {
+            references.set(stack, new pulumi.StackReference(resourceName, { name: stack }));
+        }
+        return references.get(stack)!;
+    };
+    const vaultLayer = config.vault && Object.keys(clusters).length > 0 ? await wireVault(config, clusters, vaultCa, reference) : undefined;
     const vaultPaths = vaultLayer?.paths ?? {};
+    // The observability hub, edge collectors and delivery layers (after Vault: the hub stores Grafana's password there).
+    const observability = await wireObservabilityLayers({
+        config,
+        clusters,
+        platforms,
+        nodeCidrs,
+        vault: vaultLayer ? { provider: vaultLayer.provider, mount: vaultLayer.mount, dependsOn: vaultLayer.kv } : undefined,
+        reference: (stack) => reference(stack, "observability-source"),
+    });
 
     return {
         hosts: hostSummary(fleet, created),
@@ -97,6 +118,8 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
         // and (from the stack that runs Vault) their own scoped token from vaultTokens.<stack>.
         ...(config.vault?.address || config.vault?.server ? { vault: { address: config.vault.server?.address ?? config.vault.address, mount: config.vault.mount } } : {}),
         ...(vaultLayer?.tokens ? { vaultTokens: vaultLayer.tokens } : {}),
+        // Public contract (components/platform/observability/endpoints.ts): dev and prod read the hub's endpoints from here.
+        ...(observability ? { observability } : {}),
         clusters: Object.fromEntries(
             Object.entries(clusters).map(([name, c]) => [
                 name,
@@ -120,7 +143,12 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
  * - `address`: a Vault run elsewhere, with this stack's own scoped token from config.
  * Every stack then writes its clusters' kubeconfigs to `<mount>/<stack>/<cluster>/kubeconfig`.
  */
-async function wireVault(config: PlatformConfig, clusters: Readonly<Record<string, ClusterComponent>>, ca: LoadedPlatform["vaultCa"]) {
+async function wireVault(
+    config: PlatformConfig,
+    clusters: Readonly<Record<string, ClusterComponent>>,
+    ca: LoadedPlatform["vaultCa"],
+    reference: (stack: string, resourceName: string) => pulumi.StackReference,
+) {
     const v = config.vault!;
     const apis = Object.fromEntries(Object.entries(clusters).map(([name, c]) => [name, { endpoint: c.endpoint, caCertPem: c.caCertPem }]));
     if (v.server) {
@@ -141,15 +169,15 @@ async function wireVault(config: PlatformConfig, clusters: Readonly<Record<strin
         });
         const configuration = new VaultConfiguration("vault", { stack: config.stack, mount: v.mount, clusters: apis, clientStacks: v.server.clientStacks }, { providers: [provider] });
         const store = new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: configuration.mount, clusters }, { providers: [provider], dependsOn: [configuration.kv] });
-        return { paths: store.paths, tokens: configuration.tokens };
+        return { paths: store.paths, tokens: configuration.tokens, provider, mount: configuration.mount, kv: [configuration.kv] };
     }
     let source: pulumi.Output<{ address: string; mount: string }>;
     let token: pulumi.Input<string>;
     if (v.fromStack) {
-        const reference = new pulumi.StackReference("vault-source", { name: v.fromStack });
-        await requireVaultOutputs(reference, v.fromStack, config.stack);
-        source = reference.requireOutput("vault").apply((out) => out as { address: string; mount: string });
-        token = pulumi.secret(reference.requireOutput("vaultTokens").apply((tokens) => (tokens as Record<string, string>)[config.stack]));
+        const sourceStack = reference(v.fromStack, "vault-source");
+        await requireVaultOutputs(sourceStack, v.fromStack, config.stack);
+        source = sourceStack.requireOutput("vault").apply((out) => out as { address: string; mount: string });
+        token = pulumi.secret(sourceStack.requireOutput("vaultTokens").apply((tokens) => (tokens as Record<string, string>)[config.stack]));
     } else {
         source = pulumi.output({ address: v.address!, mount: v.mount });
         token = v.token!;
@@ -166,7 +194,7 @@ async function wireVault(config: PlatformConfig, clusters: Readonly<Record<strin
         // The tools stack mounted these clusters' auth methods; only this stack knows their API and CA.
         new ClusterAuthConfig("vault-auth", { clusters: apis }, { providers: [provider] });
     }
-    return { paths: new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: source.mount, clusters }, { providers: [provider] }).paths, tokens: undefined };
+    return { paths: new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: source.mount, clusters }, { providers: [provider] }).paths, tokens: undefined, provider, mount: source.mount, kv: [] };
 }
 
 /**
