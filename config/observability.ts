@@ -99,13 +99,20 @@ export function checkObservabilityRequirements(values: Raw, report: (path: strin
             }
         }
     }
-    const edges = clusters.filter(({ c }) => c.role !== "observability" && EDGE.some((s) => resolveLayerServices(c.role as ClusterRole, c.services ?? {})[s]));
+    // Edge collectors need a hub to send to: this stack's, or the one homelab:observability.fromStack
+    // names. Without either they are not installed; asking for one explicitly is an error.
     const fromStack = values.observability?.fromStack as string | undefined;
-    if (!hub && edges.length > 0 && !fromStack && !alreadyReported(`${NS}:observability`)) {
-        report(
-            `${NS}:observability.fromStack`,
-            `is required: the edge collectors on ${edges.map(({ c }) => c.name).join(", ")} send to the observability hub, which this stack does not run; name the stack that does (organization/homelab/tools)`,
-        );
+    if (!hub && !fromStack) {
+        for (const { c, index } of clusters) {
+            for (const service of EDGE) {
+                if (c.role !== "observability" && c.services?.[service] === true) {
+                    report(
+                        at(index, `services.${service}`),
+                        "needs the observability hub, which this stack does not run: set homelab:observability.fromStack to the stack that does (organization/homelab/tools)",
+                    );
+                }
+            }
+        }
     }
     if (hub && fromStack) {
         report(`${NS}:observability.fromStack`, `is not used: this stack runs the hub (${hub.c.name}) and its edge collectors reach it directly; remove it`);

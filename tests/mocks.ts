@@ -9,6 +9,15 @@ export const TOOLS_STACK = "organization/homelab/tools";
 export const TOOLS_STACK_OUTPUTS = {
     vault: { address: "https://vault.home.arpa:8200", mount: "homelab" },
     vaultTokens: { dev: "hvs.dev-scoped-token-from-tools", prod: "hvs.prod-scoped-token-from-tools" },
+    observability: {
+        cluster: "observability",
+        endpoints: {
+            prometheusRemoteWrite: "https://prometheus.observability.homelab.example.com/api/v1/write",
+            lokiPush: "https://loki.observability.homelab.example.com/loki/api/v1/push",
+            otlpHttp: "https://otlp.observability.homelab.example.com",
+            grafana: "https://grafana.observability.homelab.example.com",
+        },
+    },
 };
 
 /**

@@ -12,7 +12,8 @@ const charts = versions.charts;
 
 function releasesOf(run: ProgramRun, cluster: string): { name: string; namespace: string; chart: string; repo: string; version: string }[] {
     return run.resources
-        .filter((r) => r.type === RELEASE && r.urn.includes("homelab:platform:HelmService") && r.name.startsWith(`${cluster}-`))
+        // The base's releases (the Platform component's); the role layers' are tested in observability.test.ts.
+        .filter((r) => r.type === RELEASE && r.urn.includes("homelab:platform:Platform$homelab:platform:HelmService") && r.name.startsWith(`${cluster}-`))
         .map((r) => {
             const i = r.rawInputs as { name: string; namespace: string; chart: string; version: string; repositoryOpts: { repo: string } };
             return { name: i.name, namespace: i.namespace, chart: i.chart, repo: i.repositoryOpts.repo, version: i.version };

@@ -38,12 +38,14 @@ export async function wireObservabilityLayers(args: ObservabilityLayersArgs): Pr
             vault: args.vault,
         });
     }
-    const edges = config.clusters.filter((c) => c.role !== "observability" && (c.layerServices.fluentBit || c.layerServices.prometheusAgent || c.layerServices.otelCollector));
+    // Edge collectors need a hub to send to: this stack's, or the one homelab:observability.fromStack names.
+    const fromStack = config.platform.observabilityFromStack;
+    const edges = hub || fromStack ? config.clusters.filter((c) => c.role !== "observability" && (c.layerServices.fluentBit || c.layerServices.prometheusAgent || c.layerServices.otelCollector)) : [];
     if (edges.length > 0) {
         // The tools stack's own edge clusters reach the hub in the same stack directly; dev and prod read it.
-        const endpoints = hub ? hub.endpoints : await readHubEndpoints(args.reference(config.platform.observabilityFromStack!), config.platform.observabilityFromStack!);
+        const endpoints = hub ? hub.endpoints : await readHubEndpoints(args.reference(fromStack!), fromStack!);
         for (const cluster of edges) {
-            new EdgeCollectors(`${cluster.name}-edge`, { cluster, ...on(cluster), endpoints, endpointsSource: config.platform.observabilityFromStack });
+            new EdgeCollectors(`${cluster.name}-edge`, { cluster, ...on(cluster), endpoints, endpointsSource: fromStack });
         }
     }
     for (const cluster of config.clusters.filter((c) => c.role === "workload")) {
