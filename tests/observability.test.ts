@@ -4,7 +4,7 @@ import { ProgramRun, RecordedResource, runProgram, SECRET_MASK } from "../render
 import { readStackConfig } from "../render/stackConfig";
 import { versions } from "../versions";
 import { chartKeys, unknownKeys } from "./chartKeys";
-import { byName, PROJECT_DIR } from "./helpers";
+import { baseConfig, byName, makeProject, platformFields, PROJECT_DIR, reportLines, runStack, vmYaml } from "./helpers";
 import { validateObject } from "./kubeModels";
 import { realisticMocks, TOOLS_STACK, TOOLS_STACK_OUTPUTS } from "./mocks";
 import { stackRun } from "./stackRuns";
@@ -183,7 +183,7 @@ describe("the observability hub, edge collectors and Argo Rollouts on the commit
 
     it("validates every object the layers declare against its API schema", () => {
         const declared = (run: ProgramRun) =>
-            run.resources.filter((r: RecordedResource) => r.type.startsWith("kubernetes:") && r.type !== RELEASE && /homelab:platform:(ObservabilityHub|EdgeCollectors|Delivery)/.test(r.urn));
+            run.resources.filter((r: RecordedResource) => r.type.startsWith("kubernetes:") && r.type !== RELEASE && /^(observability-hub|(tools|dev|prod)-(edge|delivery))-/.test(r.name));
         let checked = 0;
         for (const run of Object.values(runs)) {
             for (const r of declared(run)) {
@@ -211,10 +211,62 @@ describe("a workload stack whose source lacks the hub's output", () => {
                     : realisticMocks.newResource(args),
             call: realisticMocks.call,
         };
-        const run = await runProgram({ stack: "dev", config, secretKeys, preview: false, mocks: withoutHub, prepare: () => preparePlatform(PROJECT_DIR) });
+        // The program's error also rejects the root stack's outputs; Pulumi's language host reports it once, as the harness does.
+        const ignore = () => undefined;
+        process.on("unhandledRejection", ignore);
+        const run = await runProgram({ stack: "dev", config, secretKeys, preview: false, mocks: withoutHub, prepare: () => preparePlatform(PROJECT_DIR) }).finally(() =>
+            setImmediate(() => process.off("unhandledRejection", ignore)),
+        );
         expect(run.error?.message).toBe(
             "stack organization/homelab/tools has no output `observability`: run it first, with a cluster of role observability (homelab:observability.fromStack names it)",
         );
         expect(run.resources.filter((r) => /homelab:platform:EdgeCollectors/.test(r.urn))).toEqual([]);
+    });
+});
+
+describe("observability config", () => {
+    const files = { "cp.yaml": vmYaml("cp", { ipconfig0: '"ip=192.168.1.80/24,gw=192.168.1.1"' }), "obs.yaml": vmYaml("obs", { ipconfig0: '"ip=192.168.1.81/24,gw=192.168.1.1"' }) };
+    const lab = (extra: Record<string, unknown> = {}) => ({ name: "lab", role: "workload", distribution: "kubeadm", controlPlanes: ["cp"], ...platformFields(0), ...extra });
+    const hub = (extra: Record<string, unknown> = {}) => ({ name: "obs", role: "observability", distribution: "k3s", controlPlanes: ["obs"], ...platformFields(1), ...extra });
+    const run = (config: Record<string, unknown>) => runStack({ config: { ...baseConfig(), ...config }, projectDir: makeProject(files), preview: true });
+
+    it.each<{ title: string; config: Record<string, unknown>; expected: string[] }>([
+        {
+            title: "a layer toggle on a cluster whose role lacks it, and an edge collector asked for with no hub to send to",
+            config: { clusters: [lab({ services: { loki: true, fluentBit: true } })] },
+            expected: [
+                "Pulumi.test.yaml: homelab:clusters[0].services.loki: is not a service of role workload (its layer runs fluentBit, prometheusAgent, otelCollector, argoRollouts); remove this toggle",
+                "Pulumi.test.yaml: homelab:clusters[0].services.fluentBit: needs the observability hub, which this stack does not run: set homelab:observability.fromStack to the stack that does (organization/homelab/tools)",
+            ],
+        },
+        {
+            title: "a hub without Loki's bucket and credentials, and a hub source it does not use",
+            config: { clusters: [hub()], observability: { fromStack: "organization/homelab/tools" } },
+            expected: [
+                "Pulumi.test.yaml: homelab:platform.loki: is required: Loki runs on obs and needs a bucket and s3Url (or switch it off under services)",
+                "Pulumi.test.yaml: homelab:lokiAccessKeyId: is required: Loki runs on obs; set it with `pulumi config set --secret homelab:lokiAccessKeyId <value>`",
+                "Pulumi.test.yaml: homelab:lokiSecretAccessKey: is required: Loki runs on obs; set it with `pulumi config set --secret homelab:lokiSecretAccessKey <value>`",
+                "Pulumi.test.yaml: homelab:observability.fromStack: is not used: this stack runs the hub (obs) and its edge collectors reach it directly; remove it",
+            ],
+        },
+        {
+            title: "a hub without the gateway its endpoints need, and a malformed source stack",
+            config: { clusters: [hub({ services: { istio: false, loki: false } })], observability: { fromStack: "tools" } },
+            expected: [
+                "Pulumi.test.yaml: homelab:observability.fromStack: must be a stack like organization/homelab/tools, got \"tools\"",
+                "Pulumi.test.yaml: homelab:clusters[0].services.istio: the observability hub serves its endpoints through the Istio gateway: keep istio on this cluster",
+            ],
+        },
+    ])("reports $title before anything is registered", async ({ config, expected }) => {
+        const result = await run(config);
+        expect(reportLines(result).sort()).toEqual([...expected].sort());
+        expect(result.resources.filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
+    });
+
+    it("installs no edge collectors where the stack has no hub to send to, and Argo Rollouts still", async () => {
+        const result = await run({ clusters: [lab()] });
+        expect(result.error).toBeUndefined();
+        expect(result.resources.filter((r) => r.type === "homelab:platform:EdgeCollectors")).toEqual([]);
+        expect(result.resources.filter((r) => r.type === "homelab:platform:Delivery").map((r) => r.name)).toEqual(["lab-delivery"]);
     });
 });
