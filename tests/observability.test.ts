@@ -62,7 +62,8 @@ describe("the observability hub, edge collectors and Argo Rollouts on the commit
         const t = runs.tools;
         expect(values(t, "observability-hub-kube-prometheus-stack").prometheus.prometheusSpec).toMatchObject({ enableRemoteWriteReceiver: true, enableOTLPReceiver: true, externalLabels: { cluster: "observability" } });
         expect(values(t, "observability-hub-kube-prometheus-stack").grafana.enabled).toBe(false);
-        expect(values(t, "observability-hub-loki").loki.storage).toMatchObject({ type: "s3", bucketNames: { chunks: "homelab-loki" }, s3: { endpoint: "s3.home.arpa:9000", accessKeyId: "${AWS_ACCESS_KEY_ID}" } });
+        expect(values(t, "observability-hub-loki").loki.storage).toMatchObject({ type: "s3", bucketNames: { chunks: "homelab-loki" }, s3: { endpoint: "s3.home.arpa:9000" } });
+        expect(values(t, "observability-hub-loki").singleBinary.extraEnvFrom).toEqual([{ secretRef: { name: "loki-s3" } }]);
         expect(values(t, "observability-hub-jaeger").userconfig.exporters).toEqual({ jaeger_storage_exporter: { trace_storage: "hub_store" } });
         expect(values(t, "observability-hub-otel-collector").mode).toBe("deployment");
         const grafana = values(t, "observability-hub-grafana");

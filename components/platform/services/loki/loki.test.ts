@@ -6,14 +6,14 @@ type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-
 describe("Loki", () => {
     const values = lokiValues({ bucket: "homelab-loki", s3Url: "https://s3.home.arpa:9000", region: "us-east-1", retentionDays: 30 }) as Values;
 
-    it("runs monolithic on the S3 bucket, credentials from the pod's environment", () => {
+    it("runs monolithic on the S3 bucket, credentials only in the pod's environment (the AWS SDK's chain), never in values", () => {
         expect(values.deploymentMode).toBe("Monolithic");
         expect(values.loki.storage).toEqual({
             type: "s3",
             bucketNames: { chunks: "homelab-loki", ruler: "homelab-loki" },
-            s3: { endpoint: "s3.home.arpa:9000", region: "us-east-1", insecure: false, s3ForcePathStyle: true, accessKeyId: "${AWS_ACCESS_KEY_ID}", secretAccessKey: "${AWS_SECRET_ACCESS_KEY}" },
+            s3: { endpoint: "s3.home.arpa:9000", region: "us-east-1", insecure: false, s3ForcePathStyle: true },
         });
-        expect(values.singleBinary).toEqual({ replicas: 1, extraArgs: ["-config.expand-env=true"], extraEnvFrom: [{ secretRef: { name: "loki-s3" } }], persistence: { enabled: true, size: "10Gi" } });
+        expect(values.singleBinary).toEqual({ replicas: 1, extraEnvFrom: [{ secretRef: { name: "loki-s3" } }], persistence: { enabled: true, size: "10Gi" } });
         expect(values.loki.schemaConfig.configs).toEqual([{ from: "2024-04-01", store: "tsdb", object_store: "s3", schema: "v13", index: { prefix: "loki_index_", period: "24h" } }]);
     });
 

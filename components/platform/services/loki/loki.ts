@@ -5,7 +5,7 @@
  * open-source chart moved here; grafana.github.io's `loki` is now the enterprise edition's).
  */
 
-/** Keys of the Secret the Loki pod reads as environment (`singleBinary.extraEnvFrom`). */
+/** Keys of the Secret the Loki pod reads as environment (`singleBinary.extraEnvFrom`): the AWS SDK's variables. */
 export const LOKI_S3_SECRET = { name: "loki-s3", accessKeyId: "AWS_ACCESS_KEY_ID", secretAccessKey: "AWS_SECRET_ACCESS_KEY" } as const;
 /** Release `loki`: the Service is `loki`, HTTP on 3100 (push, query, OTLP under /otlp). */
 export const LOKI_SERVICE = { name: "loki", port: 3100 } as const;
@@ -38,9 +38,9 @@ export function lokiValues(args: LokiArgs): Record<string, unknown> {
                     region: args.region,
                     insecure: url.protocol === "http:",
                     s3ForcePathStyle: true,
-                    // Expanded from the pod's environment (-config.expand-env=true): never in values.
-                    accessKeyId: "${AWS_ACCESS_KEY_ID}",
-                    secretAccessKey: "${AWS_SECRET_ACCESS_KEY}",
+                    // No keys here: with access_key_id and secret_access_key unset, Loki's S3 client falls back
+                    // to the AWS SDK's default credential chain, which reads AWS_ACCESS_KEY_ID and
+                    // AWS_SECRET_ACCESS_KEY from the pod's environment (the Secret below), so values never hold them.
                 },
             },
             limits_config: {
@@ -52,7 +52,6 @@ export function lokiValues(args: LokiArgs): Record<string, unknown> {
         },
         singleBinary: {
             replicas: 1,
-            extraArgs: ["-config.expand-env=true"],
             extraEnvFrom: [{ secretRef: { name: LOKI_S3_SECRET.name } }],
             persistence: { enabled: true, size: "10Gi" },
         },
