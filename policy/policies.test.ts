@@ -100,6 +100,10 @@ describe("the policy pack against the real stacks", () => {
                 ...["observability", "tools"].flatMap((c) => ["client-ca", "etcd-peer-ca", "etcd-server-ca", "request-header-ca", "server-ca"].map((ca) => `${c}-${ca}-cert`)),
                 // The platform's Secrets: Cloudflare token, Pi-hole password, Velero's S3 credentials.
                 ...["observability", "tools"].flatMap((c) => ["cert-manager-cloudflare-token", "external-dns-cloudflare-token", "external-dns-pihole-password", "velero-credentials"].map((s) => `${c}-${s}`)),
+                // The observability hub's Secrets (Grafana's generated admin password, Loki's S3 credentials) and the password's Vault copy.
+                "observability-hub-grafana-admin",
+                "observability-hub-grafana-admin-vault",
+                "observability-hub-loki-s3",
             ].sort(),
         );
         // The offline render's placeholder token (render/stackConfig.ts), shaped like a real one.

@@ -1,12 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { preparePlatform } from "../program";
-import { ProgramRun, RecordedResource, runProgram, SECRET_MASK } from "../render/harness";
-import { readStackConfig } from "../render/stackConfig";
+import { readHubEndpoints } from "../components/platform/observability/layers";
+import { ProgramRun, RecordedResource, SECRET_MASK } from "../render/harness";
 import { versions } from "../versions";
 import { chartKeys, unknownKeys } from "./chartKeys";
-import { baseConfig, byName, makeProject, platformFields, PROJECT_DIR, reportLines, runStack, vmYaml } from "./helpers";
+import { baseConfig, byName, makeProject, platformFields, reportLines, runStack, vmYaml } from "./helpers";
 import { validateObject } from "./kubeModels";
-import { realisticMocks, TOOLS_STACK, TOOLS_STACK_OUTPUTS } from "./mocks";
+import { TOOLS_STACK, TOOLS_STACK_OUTPUTS } from "./mocks";
 import { stackRun } from "./stackRuns";
 import { parseClassic } from "./collectorConfigs";
 
@@ -203,25 +202,23 @@ describe("the observability hub, edge collectors and Argo Rollouts on the commit
 });
 
 describe("a workload stack whose source lacks the hub's output", () => {
+    // What program.ts does with the StackReference to the tools stack (readHubEndpoints), given the
+    // outputs as the engine would return them. Run inside a whole program the same error also rejects the
+    // root stack's outputs, which Jest reports as a second failure of its own, so it is called directly.
+    const reference = (outputs: Record<string, unknown>) => ({ outputs: pulumi.output(outputs), requireOutput: () => pulumi.output(outputs.observability) }) as unknown as pulumi.StackReference;
+
     it("stops with the missing output's name, not an undefined value", async () => {
-        const { config, secretKeys } = readStackConfig(PROJECT_DIR, "dev");
-        const withoutHub: pulumi.runtime.Mocks = {
-            newResource: (args) =>
-                args.type === "pulumi:pulumi:StackReference"
-                    ? { id: args.inputs.name, state: { name: args.inputs.name, outputs: { vault: TOOLS_STACK_OUTPUTS.vault, vaultTokens: TOOLS_STACK_OUTPUTS.vaultTokens }, secretOutputNames: ["vaultTokens"] } }
-                    : realisticMocks.newResource(args),
-            call: realisticMocks.call,
-        };
-        // The program's error also rejects the root stack's outputs; Pulumi's language host reports it once, as the harness does.
-        const ignore = () => undefined;
-        process.on("unhandledRejection", ignore);
-        const run = await runProgram({ stack: "dev", config, secretKeys, preview: false, mocks: withoutHub, prepare: () => preparePlatform(PROJECT_DIR) }).finally(() =>
-            setImmediate(() => process.off("unhandledRejection", ignore)),
+        const { vault, vaultTokens } = TOOLS_STACK_OUTPUTS;
+        await expect(readHubEndpoints(reference({ vault, vaultTokens }), TOOLS_STACK)).rejects.toThrow(
+            new Error("stack organization/homelab/tools has no output `observability`: run it first, with a cluster of role observability (homelab:observability.fromStack names it)"),
         );
-        expect(run.error?.message).toBe(
-            "stack organization/homelab/tools has no output `observability`: run it first, with a cluster of role observability (homelab:observability.fromStack names it)",
+        await expect(readHubEndpoints(reference({ observability: { cluster: "observability" } }), TOOLS_STACK)).rejects.toThrow(
+            new Error("stack organization/homelab/tools has no output `observability.endpoints`: run it first, with a cluster of role observability (homelab:observability.fromStack names it)"),
         );
-        expect(run.resources.filter((r) => /homelab:platform:EdgeCollectors/.test(r.urn))).toEqual([]);
+    });
+
+    it("returns the endpoints as plain strings when the outputs are there", async () => {
+        await expect(readHubEndpoints(reference(TOOLS_STACK_OUTPUTS), TOOLS_STACK)).resolves.toEqual(ENDPOINTS);
     });
 });
 
@@ -254,7 +251,7 @@ describe("observability config", () => {
             title: "a hub without the gateway its endpoints need, and a malformed source stack",
             config: { clusters: [hub({ services: { istio: false, loki: false } })], observability: { fromStack: "tools" } },
             expected: [
-                "Pulumi.test.yaml: homelab:observability.fromStack: must be a stack like organization/homelab/tools, got \"tools\"",
+                "Pulumi.test.yaml: homelab:observability.fromStack: \"tools\" is not a stack like organization/homelab/tools",
                 "Pulumi.test.yaml: homelab:clusters[0].services.istio: the observability hub serves its endpoints through the Istio gateway: keep istio on this cluster",
             ],
         },

@@ -44,15 +44,19 @@ describe("npm run render", () => {
         for (const vm of ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"]) {
             expect(result.stdout).toContain(`└─ ${vm}-vm (proxmoxve:index/vmLegacy:VmLegacy)  `);
         }
-        // 45 for hosts, the cluster and its readiness, 6 for the Vault writes, 112 for the platform services;
-        // 8 files for the hosts and cluster, 94 for the services.
-        expect(result.stdout).toContain("163 resources, 102 artefacts");
+        // 45 for hosts, the cluster and its readiness, 6 for the Vault writes, 112 for the platform services,
+        // 32 for the edge collectors and Argo Rollouts; 8 files for the hosts and cluster, 94 for the services,
+        // 24 for the edge collectors and Argo Rollouts.
+        expect(result.stdout).toContain("195 resources, 126 artefacts");
     });
 
     it("writes the resource list, outputs, graph, tree and user-data", () => {
         expect(fs.readdirSync(out).sort()).toEqual(["cloud-init", "graph.mmd", "haproxy", "helm", "k8s", "outputs.json", "resources.json", "tree.txt", "vault"]);
         expect(fs.readdirSync(path.join(out, "helm", "prod")).sort()).toEqual(
-            ["cert-manager", "external-dns-cloudflare", "external-dns-pihole", "istio-base", "istio-ingress", "istiod", "metallb", "metrics-server", "velero"].map((r) => `${r}.values.yaml`),
+            [
+                "argo-rollouts", "cert-manager", "external-dns-cloudflare", "external-dns-pihole", "fluent-bit", "istio-base", "istio-ingress", "istiod", "metallb", "metrics-server",
+                "otel-collector", "prometheus-agent", "velero",
+            ].map((r) => `${r}.values.yaml`),
         );
         expect(fs.readdirSync(path.join(out, "haproxy"))).toEqual(["prod.cfg"]);
         expect(fs.readdirSync(path.join(out, "vault"))).toEqual(["policy-prod.hcl"]);
@@ -62,7 +66,7 @@ describe("npm run render", () => {
             ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"].map((n) => `${n}.user-data.yaml`),
         );
         const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as { type: string; name: string; parent: string | null; dependencies: string[]; inputs: Record<string, unknown> }[];
-        expect(resources).toHaveLength(163);
+        expect(resources).toHaveLength(195);
         // The readiness resource's serialized provider code is not the render's business.
         expect(resources.find((r) => r.name === "prod-ready")!.inputs.__provider).toBe("<serialized dynamic provider>");
         // The tools stack's Vault is read at run time: offline, its address, mount and token are unknown.
