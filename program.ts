@@ -28,6 +28,7 @@ import { writeCaFile } from "./components/vault/caFile";
 import { ArgoCd } from "./components/platform/services/argocd/argocdServer";
 import { ArgoCdDestination } from "./components/platform/services/argocd/destination";
 import { argocdDestinationsPolicyResource } from "./components/vault/argocd";
+import { wireObservabilityLayers } from "./components/platform/observability/layers";
 
 export type PlatformProgram = () => Promise<Record<string, unknown>>;
 
@@ -99,6 +100,14 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
         // A stack that runs Vault holds its root token; it writes its client stacks' policies instead.
         registerArtefact(`vault/policy-${config.stack}.hcl`, stackVaultPolicy(config.vault?.mount ?? "homelab", config.stack, Object.keys(clusters)));
     }
+    // One StackReference per source stack: Vault and the observability hub usually come from the same one.
+    const references = new Map<string, pulumi.StackReference>();
+    const reference = (stack: string, resourceName: string) => {
+        if (!references.has(stack)) {
+            references.set(stack, new pulumi.StackReference(resourceName, { name: stack }));
+        }
+        return references.get(stack)!;
+    };
     // Vault itself, on the stack's cluster with role tools (config/vaultServer.ts checked there is one).
     const vaultCluster = config.vault?.server ? vaultServerCluster(config.clusters) : undefined;
     const vaultServer =
@@ -114,8 +123,17 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
                   addressPool: platforms[vaultCluster.name].addressPool,
               })
             : undefined;
-    const vaultLayer = config.vault && Object.keys(clusters).length > 0 ? await wireVault(config, clusters, vaultCa, vaultServer) : undefined;
+    const vaultLayer = config.vault && Object.keys(clusters).length > 0 ? await wireVault(config, clusters, vaultCa, reference, vaultServer) : undefined;
     const vaultPaths = vaultLayer?.paths ?? {};
+    // The observability hub, edge collectors and delivery layers (after Vault: the hub stores Grafana's password there).
+    const observability = await wireObservabilityLayers({
+        config,
+        clusters,
+        platforms,
+        nodeCidrs,
+        vault: vaultLayer ? { provider: vaultLayer.provider, mount: vaultLayer.mount, dependsOn: vaultLayer.ready } : undefined,
+        reference: (stack) => reference(stack, "observability-source"),
+    });
 
     // The secrets layer: external-secrets from Vault on every cluster that has it on (by default, wherever the stack has Vault).
     const secretsLayers: Record<string, SecretsLayer> = {};
@@ -158,6 +176,8 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
             ? { vault: { address: config.vault.server?.address ?? config.vault.address, mount: config.vault.mount, ...(vaultServer ? { caCertPem: vaultServer.caCertPem } : {}) } }
             : {}),
         ...(vaultLayer?.tokens ? { vaultTokens: vaultLayer.tokens } : {}),
+        // Public contract (components/platform/observability/endpoints.ts): dev and prod read the hub's endpoints from here.
+        ...(observability ? { observability } : {}),
         clusters: Object.fromEntries(
             Object.entries(clusters).map(([name, c]) => [
                 name,
@@ -181,7 +201,13 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
  * - `address`: a Vault run elsewhere, with this stack's own scoped token from config.
  * Every stack then writes its clusters' kubeconfigs to `<mount>/<stack>/<cluster>/kubeconfig`.
  */
-async function wireVault(config: PlatformConfig, clusters: Readonly<Record<string, ClusterComponent>>, ca: LoadedPlatform["vaultCa"], server?: VaultServer) {
+async function wireVault(
+    config: PlatformConfig,
+    clusters: Readonly<Record<string, ClusterComponent>>,
+    ca: LoadedPlatform["vaultCa"],
+    reference: (stack: string, resourceName: string) => pulumi.StackReference,
+    server?: VaultServer,
+) {
     const v = config.vault!;
     const apis = Object.fromEntries(Object.entries(clusters).map(([name, c]) => [name, { endpoint: c.endpoint, caCertPem: c.caCertPem }]));
     if (v.server) {
@@ -232,10 +258,10 @@ async function wireVault(config: PlatformConfig, clusters: Readonly<Record<strin
     let source: pulumi.Output<{ address: string; mount: string; caCertPem?: string }>;
     let token: pulumi.Input<string>;
     if (v.fromStack) {
-        const reference = new pulumi.StackReference("vault-source", { name: v.fromStack });
-        await requireVaultOutputs(reference, v.fromStack, config.stack);
-        source = reference.requireOutput("vault").apply((out) => out as { address: string; mount: string; caCertPem?: string });
-        token = pulumi.secret(reference.requireOutput("vaultTokens").apply((tokens) => (tokens as Record<string, string>)[config.stack]));
+        const sourceStack = reference(v.fromStack, "vault-source");
+        await requireVaultOutputs(sourceStack, v.fromStack, config.stack);
+        source = sourceStack.requireOutput("vault").apply((out) => out as { address: string; mount: string; caCertPem?: string });
+        token = pulumi.secret(sourceStack.requireOutput("vaultTokens").apply((tokens) => (tokens as Record<string, string>)[config.stack]));
     } else {
         source = pulumi.output({ address: v.address!, mount: v.mount });
         token = v.token!;

@@ -56,11 +56,30 @@ export const versions = {
         longhorn: { repo: "https://charts.longhorn.io", chart: "longhorn", version: "1.12.1" },
         /** Argo CD v3.4.4 (the chart's appVersion at argo-cd-10.1.1). */
         argoCd: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "10.1.1" },
+        /** Observability hub (role observability) and, in Prometheus agent mode, the edge clusters' metrics. Its Grafana subchart stays off: Grafana is its own release. */
+        kubePrometheusStack: { repo: "https://prometheus-community.github.io/helm-charts", chart: "kube-prometheus-stack", version: "88.5.3" },
+        /** The open-source Loki and Grafana charts moved to the community repository (grafana.github.io's `loki` is the enterprise edition's). */
+        loki: { repo: "https://grafana-community.github.io/helm-charts", chart: "loki", version: "18.11.0" },
+        grafana: { repo: "https://grafana-community.github.io/helm-charts", chart: "grafana", version: "12.11.1" },
+        /** 4.x deploys Jaeger v2 (app 2.19.0): one binary configured like an OpenTelemetry collector; the 3.x keys are gone. */
+        jaeger: { repo: "https://jaegertracing.github.io/helm-charts", chart: "jaeger", version: "4.11.1" },
+        /** App 0.158.0; `mode` and `image.repository` are required. */
+        otelCollector: { repo: "https://open-telemetry.github.io/opentelemetry-helm-charts", chart: "opentelemetry-collector", version: "0.170.0" },
+        /** App (Fluent Bit) 5.1.1. */
+        fluentBit: { repo: "https://fluent.github.io/helm-charts", chart: "fluent-bit", version: "0.58.1" },
+        argoRollouts: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-rollouts", version: "2.41.0" },
     },
     /** Images the platform names itself (outside a chart's defaults). */
     images: {
         /** The S3 object-store plugin Velero loads as an init container; v1.13.x is the line for Velero 1.17. */
         veleroPluginForAws: "velero/velero-plugin-for-aws:v1.13.2",
+        /**
+         * The collector distribution the OpenTelemetry chart runs (it names none by default); the tag is the
+         * chart's appVersion (0.158.0). The `k8s` distribution carries the components used here (otlp,
+         * otlphttp, prometheusremotewrite, resource, k8sattributes, batch, memory_limiter):
+         * https://github.com/open-telemetry/opentelemetry-collector-releases/blob/main/distributions/otelcol-k8s/manifest.yaml
+         */
+        otelCollector: "otel/opentelemetry-collector-k8s",
     },
     /** local-path-provisioner has no Helm repository: its manifest at this tag, applied as objects the program declares. */
     localPathProvisioner: "v0.0.37",

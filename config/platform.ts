@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { bool, object, pattern, str, z } from "../components/core/schema";
-import { BASE_SERVICES, enabledServices, resolveServices, ServiceName, SERVICE_DESCRIPTIONS, SHIPPED_BY_DISTRIBUTION, StackContext } from "../components/platform/catalog";
+import { BASE_SERVICES, enabledServices, LAYER_SERVICE_DESCRIPTIONS, LAYER_SERVICES, LayerServiceName, resolveLayerServices, resolveServices, ServiceName, SERVICE_DESCRIPTIONS, SHIPPED_BY_DISTRIBUTION, StackContext } from "../components/platform/catalog";
+import type { ClusterRole } from "./config";
+import { checkObservabilityRequirements, OBSERVABILITY_KEYS, OBSERVABILITY_SETTINGS_FIELDS } from "./observability";
 import type { Distribution } from "../versions";
 
 /**
@@ -23,7 +25,11 @@ export const CLUSTER_PLATFORM_FIELDS = {
         .describe("MetalLB addresses: CIDRs or first-last ranges inside the cluster's network")
         .default([]),
     services: object(
-        Object.fromEntries(BASE_SERVICES.map((name) => [name, bool(SERVICE_DESCRIPTIONS[name]).optional()])) as Record<ServiceName, z.ZodOptional<z.ZodBoolean>>,
+        {
+            ...(Object.fromEntries(BASE_SERVICES.map((name) => [name, bool(SERVICE_DESCRIPTIONS[name]).optional()])) as Record<ServiceName, z.ZodOptional<z.ZodBoolean>>),
+            // The role layers' services (observability hub and edge, delivery): on for the roles that get them.
+            ...(Object.fromEntries(LAYER_SERVICES.map((name) => [name, bool(LAYER_SERVICE_DESCRIPTIONS[name]).optional()])) as Record<LayerServiceName, z.ZodOptional<z.ZodBoolean>>),
+        },
         "Switch base services off (false) or optional ones on (true)",
     ).default({}),
 };
@@ -35,7 +41,7 @@ export const PLATFORM_KEYS = {
     platform: {
         required: false,
         secret: false,
-        description: "Settings the base services share: acmeEmail, pihole.url, velero.{bucket, s3Url, region}",
+        description: "Settings the base services share: acmeEmail, pihole.url, velero.{bucket, s3Url, region}, loki.{bucket, s3Url, region}",
         default: {},
         schema: object({
             acmeEmail: pattern("Contact for the Let's Encrypt account (expiry notices)", /^[^@\s]+@[^@\s]+$/, "an email address").optional(),
@@ -51,6 +57,7 @@ export const PLATFORM_KEYS = {
                 },
                 "S3-compatible bucket for Velero backups; each cluster writes under its own prefix",
             ).optional(),
+            ...OBSERVABILITY_SETTINGS_FIELDS,
         }),
     },
     cloudflareApiToken: {
@@ -85,6 +92,7 @@ export const PLATFORM_KEYS = {
         schema: secretString("S3 secret access key"),
         default: "",
     },
+    ...OBSERVABILITY_KEYS,
 } as const;
 
 export interface ClusterPlatformConfig {
@@ -92,6 +100,8 @@ export interface ClusterPlatformConfig {
     readonly loadBalancerPool: readonly string[];
     /** Every base service, on or off, defaults applied. */
     readonly services: Readonly<Record<ServiceName, boolean>>;
+    /** The role layers' services (observability, delivery), on or off, defaults applied. */
+    readonly layerServices: Readonly<Record<LayerServiceName, boolean>>;
 }
 
 export interface PlatformSettings {
@@ -100,6 +110,10 @@ export interface PlatformSettings {
     readonly velero?: { readonly bucket: string; readonly s3Url: string; readonly region: string; readonly accessKeyId: pulumi.Output<string>; readonly secretAccessKey: pulumi.Output<string> };
     /** Undefined when no cluster runs a service that needs it. */
     readonly cloudflareApiToken?: pulumi.Output<string>;
+    /** Loki's bucket on the hub (homelab:platform.loki and its secret keys); undefined without a hub. */
+    readonly loki?: { readonly bucket: string; readonly s3Url: string; readonly region: string; readonly accessKeyId: pulumi.Output<string>; readonly secretAccessKey: pulumi.Output<string> };
+    /** The stack whose `observability` output this stack's edge collectors read (homelab:observability.fromStack). */
+    readonly observabilityFromStack?: string;
 }
 
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- shape checked by the specs above
@@ -154,10 +168,16 @@ export function checkPlatformRequirements(values: Raw, report: (path: string, me
     secret("veleroSecretAccessKey", veleroUsers, "Velero runs");
     const piholeUsers = values.platform?.pihole ? using("externalDns") : [];
     secret("piholePassword", piholeUsers, "external-dns writes to homelab:platform.pihole");
+    checkObservabilityRequirements(values, report, alreadyReported);
 }
 
 export function buildClusterPlatform(c: Raw, stack: StackContext): ClusterPlatformConfig {
-    return { domain: c.domain, loadBalancerPool: c.loadBalancerPool ?? [], services: resolveServices(c.distribution as Distribution, c.services ?? {}, stack) };
+    return {
+        domain: c.domain,
+        loadBalancerPool: c.loadBalancerPool ?? [],
+        services: resolveServices(c.distribution as Distribution, c.services ?? {}, stack),
+        layerServices: resolveLayerServices(c.role as ClusterRole, c.services ?? {}),
+    };
 }
 
 export function buildPlatformSettings(v: Raw): PlatformSettings {
@@ -176,5 +196,16 @@ export function buildPlatformSettings(v: Raw): PlatformSettings {
                   }
                 : undefined,
         cloudflareApiToken: v.cloudflareApiToken ? pulumi.secret(v.cloudflareApiToken as string) : undefined,
+        loki:
+            p.loki && v.lokiAccessKeyId && v.lokiSecretAccessKey
+                ? {
+                      bucket: p.loki.bucket,
+                      s3Url: p.loki.s3Url,
+                      region: p.loki.region ?? "us-east-1",
+                      accessKeyId: pulumi.secret(v.lokiAccessKeyId as string),
+                      secretAccessKey: pulumi.secret(v.lokiSecretAccessKey as string),
+                  }
+                : undefined,
+        observabilityFromStack: v.observability?.fromStack,
     };
 }

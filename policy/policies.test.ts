@@ -106,6 +106,10 @@ describe("the policy pack against the real stacks", () => {
                 // Argo CD's admin login in Vault, and its bcrypt hash in the release's values.
                 "tools-argocd-admin-login",
                 "tools-argocd-release",
+                // The observability hub's Secrets (Grafana's generated admin password, Loki's S3 credentials) and the password's Vault copy.
+                "observability-hub-grafana-admin",
+                "observability-hub-grafana-admin-vault",
+                "observability-hub-loki-s3",
             ].sort(),
         );
         // The offline render's placeholder token (render/stackConfig.ts), shaped like a real one.

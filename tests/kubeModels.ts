@@ -17,6 +17,7 @@ import { ClusterIssuer } from "@kubernetes-models/cert-manager/cert-manager.io/v
 import { Issuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer";
 import { Gateway } from "@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway";
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
+import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
 
 /**
  * Validates a Kubernetes object the program declares against its API schema: `kubernetes-models`
@@ -47,6 +48,7 @@ const MODELS: Record<string, Model> = {
     "networking.istio.io/v1/Gateway": Gateway as unknown as Model,
     // 2.7.2, the last release loadable from CommonJS (4.x is ESM only, which this Jest cannot load).
     "argoproj.io/v1alpha1/Application": Application as unknown as Model,
+    "networking.istio.io/v1/VirtualService": VirtualService as unknown as Model,
 };
 
 const CRD_FIXTURES = path.join(__dirname, "fixtures", "crds");

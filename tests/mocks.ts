@@ -13,6 +13,15 @@ export const TOOLS_VAULT_CA = "-----BEGIN CERTIFICATE-----\nMIIBtoolsVaultCAstan
 export const TOOLS_STACK_OUTPUTS = {
     vault: { address: "https://vault.home.arpa:8200", mount: "homelab", caCertPem: TOOLS_VAULT_CA },
     vaultTokens: { dev: "hvs.dev-scoped-token-from-tools", prod: "hvs.prod-scoped-token-from-tools" },
+    observability: {
+        cluster: "observability",
+        endpoints: {
+            prometheusRemoteWrite: "https://prometheus.observability.homelab.example.com/api/v1/write",
+            lokiPush: "https://loki.observability.homelab.example.com/loki/api/v1/push",
+            otlpHttp: "https://otlp.observability.homelab.example.com",
+            grafana: "https://grafana.observability.homelab.example.com",
+        },
+    },
 };
 
 /**

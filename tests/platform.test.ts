@@ -11,8 +11,13 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 const charts = versions.charts;
 
 function releasesOf(run: ProgramRun, cluster: string): { name: string; namespace: string; chart: string; repo: string; version: string }[] {
+    const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+    // The base's, the secrets layer's and the tools role's Vault and Argo CD releases; the observability and
+    // delivery layers' are tested in observability.test.ts.
+    const layers = new Set(["homelab:platform:Platform", "homelab:platform:SecretsLayer", "homelab:platform:VaultServer", "homelab:platform:ArgoCd"]);
+    const inBase = (r: RecordedResource) => layers.has(byUrn.get(byUrn.get(r.parent ?? "")?.parent ?? "")?.type ?? "");
     return run.resources
-        .filter((r) => r.type === RELEASE && r.urn.includes("homelab:platform:HelmService") && r.name.startsWith(`${cluster}-`))
+        .filter((r) => r.type === RELEASE && inBase(r) && r.name.startsWith(`${cluster}-`))
         .map((r) => {
             const i = r.rawInputs as { name: string; namespace: string; chart: string; version: string; repositoryOpts: { repo: string } };
             return { name: i.name, namespace: i.namespace, chart: i.chart, repo: i.repositoryOpts.repo, version: i.version };
@@ -121,6 +126,11 @@ describe("the platform on each stack's clusters", () => {
         const onReleases = Object.fromEntries(releases.map((r) => [r.name.replace(/^dev-|-release$/g, ""), r.dependencies.filter((d) => releaseUrns.has(d)).map((d) => d.split("::").pop()!.replace(/^dev-|-release$/g, ""))]));
         expect(onReleases).toEqual({
             "cert-manager": [],
+            // The role layers' releases (observability.test.ts) wait for no other release either.
+            "delivery-argo-rollouts": [],
+            "edge-fluent-bit": [],
+            "edge-otel-collector": [],
+            "edge-prometheus-agent": [],
             "external-dns-cloudflare": ["istio-base"],
             "external-dns-pihole": ["istio-base"],
             "istio-base": [],
@@ -144,8 +154,9 @@ describe("the platform on each stack's clusters", () => {
         expect(releases.filter((r) => !r.dependencies.includes(ready)).map((r) => r.name)).toEqual([]);
         const onCluster = [...platformObjects(run), ...run.resources.filter((r) => r.type === RELEASE && r.urn.includes("homelab:platform:"))];
         // The base's and the secrets layer's releases and objects (namespaces, their policies, Secrets, custom
-        // resources, local-path-provisioner's objects, the store and cluster-secrets), and Argo CD's ClusterRoleBinding.
-        expect(onCluster).toHaveLength(115);
+        // resources, local-path-provisioner's objects, the store and cluster-secrets), Argo CD's ClusterRoleBinding,
+        // and the role layers' 4 releases and 20 objects (edge collectors, Argo Rollouts: two namespaces and their policies).
+        expect(onCluster).toHaveLength(139);
         expect(onCluster.filter((r) => !r.provider?.startsWith(`${provider}::`)).map((r) => r.name)).toEqual([]);
     });
 
@@ -165,6 +176,8 @@ describe("the platform on each stack's clusters", () => {
                 "metallb.io/v1beta1/IPAddressPool",
                 "metallb.io/v1beta1/L2Advertisement",
                 "networking.istio.io/v1/Gateway",
+                // The observability hub's routes, on the tools stack's observability cluster.
+                ...(run === runs.tools ? ["networking.istio.io/v1/VirtualService"] : []),
                 "networking.k8s.io/v1/NetworkPolicy",
                 "v1/Namespace",
                 "v1/Secret",
@@ -196,7 +209,8 @@ describe("the platform on each stack's clusters", () => {
             expect([a.path, a.content.includes("offline-render")]).toEqual([a.path, false]);
         }
         expect(dev.artefacts.find((a) => a.path === "k8s/dev/velero/secret-velero-s3.yaml")!.content).toContain("cloud: '<redacted: secret>'");
-        expect(dev.artefacts.filter((a) => a.path.startsWith("helm/dev/")).map((a) => a.path)).toHaveLength(11);
+        // The base's 10 releases, external-secrets, and the role layers' 4 (edge collectors, Argo Rollouts).
+        expect(dev.artefacts.filter((a) => a.path.startsWith("helm/dev/")).map((a) => a.path)).toHaveLength(15);
     });
 
     it("labels every namespace for PodSecurity, restricted unless a workload needs more", () => {
@@ -209,6 +223,7 @@ describe("the platform on each stack's clusters", () => {
                 }),
         );
         expect(levels).toEqual({
+            "argo-rollouts": "restricted",
             "cert-manager": "restricted",
             "external-secrets": "restricted",
             "external-dns": "restricted",
@@ -218,6 +233,8 @@ describe("the platform on each stack's clusters", () => {
             "local-path-storage": "privileged",
             "metallb-system": "privileged",
             "metrics-server": "restricted",
+            // node-exporter's host network, PID and paths, Fluent Bit's /var/log (the reason is an annotation).
+            monitoring: "privileged",
             velero: "restricted",
         });
     });

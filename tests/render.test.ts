@@ -46,15 +46,19 @@ describe("npm run render", () => {
         }
         // 45 for hosts, the cluster and its readiness, 6 for the Vault writes, 112 for the platform services,
         // 15 for the secrets layer (external-secrets, its namespace and policies, the store, cluster-secrets),
-        // 7 for prod as an Argo CD destination (its component, client certificate, ClusterRoleBinding, Vault entry);
-        // 8 files for the hosts and cluster, 94 for the services, 12 for the secrets layer, 1 for the binding.
-        expect(result.stdout).toContain("185 resources, 115 artefacts");
+        // 7 for prod as an Argo CD destination (its component, client certificate, ClusterRoleBinding, Vault entry),
+        // 32 for the edge collectors and Argo Rollouts; 8 files for the hosts and cluster, 94 for the services,
+        // 12 for the secrets layer, 1 for the binding, 24 for the edge collectors and Argo Rollouts.
+        expect(result.stdout).toContain("217 resources, 139 artefacts");
     });
 
     it("writes the resource list, outputs, graph, tree and user-data", () => {
         expect(fs.readdirSync(out).sort()).toEqual(["cloud-init", "graph.mmd", "haproxy", "helm", "k8s", "outputs.json", "resources.json", "tree.txt", "vault"]);
         expect(fs.readdirSync(path.join(out, "helm", "prod")).sort()).toEqual(
-            ["cert-manager", "external-dns-cloudflare", "external-dns-pihole", "external-secrets", "istio-base", "istio-ingress", "istiod", "metallb", "metrics-server", "velero"].map((r) => `${r}.values.yaml`),
+            [
+                "argo-rollouts", "cert-manager", "external-dns-cloudflare", "external-dns-pihole", "external-secrets", "fluent-bit", "istio-base", "istio-ingress", "istiod", "metallb",
+                "metrics-server", "otel-collector", "prometheus-agent", "velero",
+            ].map((r) => `${r}.values.yaml`),
         );
         expect(fs.readdirSync(path.join(out, "haproxy"))).toEqual(["prod.cfg"]);
         expect(fs.readdirSync(path.join(out, "vault"))).toEqual(["policy-prod.hcl"]);
@@ -64,8 +68,9 @@ describe("npm run render", () => {
             ["haproxy", "k8s-prod-cp-1", "k8s-prod-cp-2", "k8s-prod-cp-3", "k8s-prod-worker-1", "k8s-prod-worker-2"].map((n) => `${n}.user-data.yaml`),
         );
         const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as { type: string; name: string; parent: string | null; dependencies: string[]; inputs: Record<string, unknown> }[];
-        // 163, the secrets layer (15), and prod as an Argo CD destination: its component, client certificate (4), ClusterRoleBinding and Vault entry.
-        expect(resources).toHaveLength(185);
+        // 163, the secrets layer (15), prod as an Argo CD destination (its component, client certificate (4), ClusterRoleBinding
+        // and Vault entry), and the edge collectors and Argo Rollouts (32).
+        expect(resources).toHaveLength(217);
         // The readiness resource's serialized provider code is not the render's business.
         expect(resources.find((r) => r.name === "prod-ready")!.inputs.__provider).toBe("<serialized dynamic provider>");
         // The tools stack's Vault is read at run time: offline, its address, mount and token are unknown.

@@ -64,3 +64,37 @@ export function resolveServices(
 export function enabledServices(services: Readonly<Record<ServiceName, boolean>>): ServiceName[] {
     return BASE_SERVICES.filter((s) => services[s]);
 }
+
+/**
+ * Services the observability and delivery layers add (issue 11), by the name their toggle has under
+ * `homelab:clusters[].services`: on for the roles that get them unless switched off, refused on the others.
+ */
+export const LAYER_SERVICES = ["kubePrometheusStack", "grafana", "loki", "jaeger", "otelCollector", "fluentBit", "prometheusAgent", "argoRollouts"] as const;
+export type LayerServiceName = (typeof LAYER_SERVICES)[number];
+
+export const LAYER_SERVICE_DESCRIPTIONS: Readonly<Record<LayerServiceName, string>> = {
+    kubePrometheusStack: "Hub (role observability): kube-prometheus-stack, Prometheus with its remote-write and OTLP receivers",
+    grafana: "Hub: Grafana with Prometheus, Loki and Jaeger as data sources",
+    loki: "Hub: Loki on the S3 bucket of homelab:platform.loki",
+    jaeger: "Hub: Jaeger v2",
+    otelCollector: "OpenTelemetry collector: the hub's OTLP ingestion point, or an edge cluster's forwarder to it",
+    fluentBit: "Edge (every role but observability): Fluent Bit shipping container logs to the hub's Loki",
+    prometheusAgent: "Edge: kube-prometheus-stack in agent mode, remote-writing metrics to the hub",
+    argoRollouts: "Workload clusters: the Argo Rollouts controller",
+};
+
+const HUB: readonly LayerServiceName[] = ["kubePrometheusStack", "grafana", "loki", "jaeger", "otelCollector"];
+const EDGE: readonly LayerServiceName[] = ["fluentBit", "prometheusAgent", "otelCollector"];
+
+/** Which layer services each role runs (DESIGN.md §1: hub, edge collectors, delivery). */
+export const LAYER_SERVICES_BY_ROLE: Readonly<Record<ClusterRole, readonly LayerServiceName[]>> = {
+    observability: HUB,
+    tools: EDGE,
+    workload: [...EDGE, "argoRollouts"],
+};
+
+/** A cluster's layer toggles: its role's services on unless switched off; the other roles' off. */
+export function resolveLayerServices(role: ClusterRole, toggles: Readonly<Partial<Record<string, boolean>>>): Readonly<Record<LayerServiceName, boolean>> {
+    const mine = LAYER_SERVICES_BY_ROLE[role];
+    return Object.fromEntries(LAYER_SERVICES.map((s) => [s, mine.includes(s) && (toggles[s] ?? true)])) as Record<LayerServiceName, boolean>;
+}

@@ -30,7 +30,12 @@ export interface HelmServiceArgs {
      * references), except a value the chart itself only takes from values (Argo CD's admin password
      * hash), as a secret Output, which the render writes as REDACTED.
      */
-    readonly values: Record<string, unknown>;
+    readonly values: Record<string, unknown> | pulumi.Output<Record<string, unknown>>;
+    /**
+     * What the render writes when `values` is only known at deploy time (an Output of another stack's
+     * outputs): the same builder's result with those inputs shown as `<computed: …>`.
+     */
+    readonly renderedValues?: Record<string, unknown>;
     /** A namespace to create with its policies, or one another service already created. */
     readonly namespace: NamespaceSpec | PlatformNamespace;
     readonly network: ClusterNetwork;
@@ -60,13 +65,17 @@ export class HelmService extends pulumi.ComponentResource {
         if (!args.chart.version || /[~^*x]|\s/.test(args.chart.version)) {
             problems.push({ propertyPath: "chart.version", reason: `${JSON.stringify(args.chart.version)} is not a pinned version` });
         }
+        const shown = args.renderedValues ?? (pulumi.Output.isInstance(args.values) ? undefined : args.values);
+        if (!shown) {
+            problems.push({ propertyPath: "renderedValues", reason: "is required when values is an Output: the render writes it" });
+        }
         requireValid("HelmService", name, problems);
         this.namespace =
             args.namespace instanceof PlatformNamespace
                 ? args.namespace
                 : new PlatformNamespace(`${name}-ns`, { cluster: args.cluster, spec: args.namespace, network: args.network, provider: args.provider, dependsOn: args.dependsOn }, { parent: this });
         this.namespaceName = this.namespace.name;
-        registerArtefact(`helm/${args.cluster}/${args.releaseName}.values.yaml`, `# ${args.chart.chart} ${args.chart.version} from ${args.chart.repo}, namespace ${this.namespaceName}\n${yaml.dump(withoutOutputs(args.values), { lineWidth: -1, noRefs: true })}`);
+        registerArtefact(`helm/${args.cluster}/${args.releaseName}.values.yaml`, `# ${args.chart.chart} ${args.chart.version} from ${args.chart.repo}, namespace ${this.namespaceName}\n${yaml.dump(withoutOutputs(shown), { lineWidth: -1, noRefs: true })}`);
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
             {
