@@ -15,6 +15,8 @@ import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 import { Certificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate";
 import { ClusterIssuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer";
 import { Gateway } from "@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway";
+import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
+import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 
 /**
  * Validates a Kubernetes object the program declares against its API schema: `kubernetes-models`
@@ -42,6 +44,8 @@ const MODELS: Record<string, Model> = {
     // Istio serves v1 and v1beta1 from one schema (networking.istio.io CRDs list both versions with the
     // same openAPIV3Schema); the models package has v1beta1 only.
     "networking.istio.io/v1/Gateway": Gateway as unknown as Model,
+    "networking.istio.io/v1/VirtualService": VirtualService as unknown as Model,
+    "batch/v1/CronJob": CronJob as unknown as Model,
 };
 
 const CRD_FIXTURES = path.join(__dirname, "fixtures", "crds");
