@@ -269,7 +269,7 @@ export function checkPlatformRequirements(values: Raw, report: (path: string, me
     secret("veleroSecretAccessKey", veleroUsers, "Velero runs");
     const piholeUsers = values.platform?.pihole ? using("externalDns") : [];
     secret("piholePassword", piholeUsers, "external-dns writes to homelab:platform.pihole");
-    checkToolsRequirements(values, clusters, report, alreadyReported, secret);
+    checkToolsRequirements(values, clusters, report, secret);
 }
 
 /** The tools services: on tools clusters only, each with the settings and secrets it needs. */
@@ -277,7 +277,6 @@ function checkToolsRequirements(
     values: Raw,
     clusters: Raw[],
     report: (path: string, message: string) => void,
-    alreadyReported: (path: string) => boolean,
     secret: (key: string, users: string[], why: string) => void,
 ): void {
     const toolsUsers = (service: ToolsServiceName) => clusters.filter((c) => c && toolsServices(c.role as ClusterRole, c.services ?? {}).includes(service)).map((c) => c.name as string);
@@ -290,7 +289,7 @@ function checkToolsRequirements(
         const on = c ? toolsServices(c.role as ClusterRole, c.services ?? {}) : [];
         const exposed = on.filter((s) => s === "harbor" || s === "objectStorage");
         const base = c ? resolveServices(c.distribution as Distribution, c.services ?? {}) : undefined;
-        if (exposed.length > 0 && base && !base.istio && c.domain !== undefined) {
+        if (exposed.length > 0 && base && !base.istio) {
             report(`${NS}:clusters[${index}].services.istio`, `is required: ${needs(exposed)} to serve through the cluster's gateway`);
         }
     });
