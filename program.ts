@@ -20,6 +20,7 @@ import type { ReadinessOptions } from "./components/clusters/access/readiness";
 import type { VmDefinition } from "./components/hosts/vmDefinition";
 import { LoadedPlatform, loadPlatform } from "./config/load";
 import { Platform } from "./components/platform/platform";
+import { ToolsLayer } from "./components/platform/tools";
 
 export type PlatformProgram = () => Promise<Record<string, unknown>>;
 
@@ -66,9 +67,10 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
         Object.assign(created, component.nodes);
     }
     // The platform layer, per cluster, on that cluster's provider (which exists only once its API is ready).
+    const platforms: Record<string, Platform> = {};
     for (const cluster of config.clusters) {
         const first = vmsOf(cluster, "control-plane")[0];
-        new Platform(cluster.name, {
+        platforms[cluster.name] = new Platform(cluster.name, {
             stack: config.stack,
             cluster,
             settings: config.platform,
@@ -91,6 +93,22 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
     const vaultLayer = config.vault && Object.keys(clusters).length > 0 ? await wireVault(config, clusters, vaultCa) : undefined;
     const vaultPaths = vaultLayer?.paths ?? {};
 
+    // The tools role's own services, on the base layer and, for generated credentials, on this stack's Vault.
+    const tools: Record<string, ToolsLayer> = {};
+    for (const cluster of config.clusters.filter((c) => c.toolsServices.length > 0)) {
+        const first = vmsOf(cluster, "control-plane")[0];
+        tools[cluster.name] = new ToolsLayer(cluster.name, {
+            stack: config.stack,
+            cluster,
+            settings: config.platform,
+            provider: clusters[cluster.name].provider,
+            dependsOn: [clusters[cluster.name].ready],
+            nodeCidr: config.networks[first.network.bridge].cidr,
+            istioCrds: platforms[cluster.name].releases["istio-base"],
+            vault: vaultLayer?.server,
+        });
+    }
+
     return {
         hosts: hostSummary(fleet, created),
         // Public contract: stacks with homelab:vault.fromStack read the address and mount from here,
@@ -104,6 +122,8 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
                     endpoint: c.endpoint,
                     kubeconfig: c.kubeconfig,
                     vaultPath: vaultPaths[name] ?? null,
+                    // Tools clusters: where their tools services answer, and the Vault paths of generated credentials.
+                    ...(tools[name] ? { tools: { endpoints: tools[name].endpoints, vaultPaths: tools[name].vaultPaths } } : {}),
                     // Talos only: what `talosctl` needs to reach the nodes (a secret).
                     ...(c instanceof TalosCluster ? { talosconfig: c.talosconfig } : {}),
                 },
@@ -141,7 +161,8 @@ async function wireVault(config: PlatformConfig, clusters: Readonly<Record<strin
         });
         const configuration = new VaultConfiguration("vault", { stack: config.stack, mount: v.mount, clusters: apis, clientStacks: v.server.clientStacks }, { providers: [provider] });
         const store = new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: configuration.mount, clusters }, { providers: [provider], dependsOn: [configuration.kv] });
-        return { paths: store.paths, tokens: configuration.tokens };
+        // The tools layer writes its generated credentials with the same provider, once the mount exists.
+        return { paths: store.paths, tokens: configuration.tokens, server: { provider, mount: configuration.mount, dependsOn: [configuration.kv] } };
     }
     let source: pulumi.Output<{ address: string; mount: string }>;
     let token: pulumi.Input<string>;
@@ -166,7 +187,7 @@ async function wireVault(config: PlatformConfig, clusters: Readonly<Record<strin
         // The tools stack mounted these clusters' auth methods; only this stack knows their API and CA.
         new ClusterAuthConfig("vault-auth", { clusters: apis }, { providers: [provider] });
     }
-    return { paths: new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: source.mount, clusters }, { providers: [provider] }).paths, tokens: undefined };
+    return { paths: new KubeconfigStore("kubeconfigs", { stack: config.stack, mount: source.mount, clusters }, { providers: [provider] }).paths, tokens: undefined, server: undefined };
 }
 
 /**

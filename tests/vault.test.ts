@@ -313,7 +313,8 @@ describe("the committed stacks", () => {
         expect(run.outputs.vaultTokens).toEqual({ dev: SECRET_MASK, prod: SECRET_MASK });
         expect(byName(run, "vault-init").inputs).toMatchObject({ address: "https://vault.home.arpa:8200", secretShares: 5, secretThreshold: 3 });
         expect(run.resources.filter((r) => r.type === "vault:kubernetes/authBackendConfig:AuthBackendConfig").map((r) => r.rawInputs.backend).sort()).toEqual(["kubernetes-observability", "kubernetes-tools"]);
-        expect(run.resources.filter((r) => r.type === "vault:kv/secretV2:SecretV2").map((r) => r.inputs.name).sort()).toEqual(["tools/observability/kubeconfig", "tools/tools/kubeconfig"]);
+        // The kubeconfigs, and the tools services' generated credentials (tests/tools.test.ts).
+        expect(run.resources.filter((r) => r.type === "vault:kv/secretV2:SecretV2").map((r) => r.inputs.name).sort()).toEqual(["tools/observability/kubeconfig", "tools/tools/harbor/admin", "tools/tools/kubeconfig", "tools/tools/object-storage/admin"]);
     });
 
     it.each([
