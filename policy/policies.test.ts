@@ -100,6 +100,8 @@ describe("the policy pack against the real stacks", () => {
                 ...["observability", "tools"].flatMap((c) => ["client-ca", "etcd-peer-ca", "etcd-server-ca", "request-header-ca", "server-ca"].map((ca) => `${c}-${ca}-cert`)),
                 // The platform's Secrets: Cloudflare token, Pi-hole password, Velero's S3 credentials.
                 ...["observability", "tools"].flatMap((c) => ["cert-manager-cloudflare-token", "external-dns-cloudflare-token", "external-dns-pihole-password", "velero-credentials"].map((s) => `${c}-${s}`)),
+                // The tools services' Secrets (GitHub App, Harbor, the object store and its copy) and their Vault entries.
+                ...["arc-github-app", "harbor-admin", "harbor-secret-key", "object-storage-s3-config", "object-storage-state-backup", "harbor-admin-vault", "object-storage-admin-vault"].map((s) => `tools-${s}`),
             ].sort(),
         );
         // The offline render's placeholder token (render/stackConfig.ts), shaped like a real one.
@@ -146,6 +148,11 @@ describe("no-plaintext-secrets", () => {
         expect(findPlaintextSecrets("x:y:Z", { note: "key: -----BEGIN PRIVATE KEY-----" })).toEqual([{ path: "note", why: "it contains a PEM private key" }]);
         expect(findPlaintextSecrets("x:y:Z", { note: "hvs.CAESIJ0123456789abcdefghijklmn" })).toEqual([{ path: "note", why: "it contains a Vault token" }]);
         expect(findPlaintextSecrets("x:y:Z", { note: "node03.home.arpa", cert: "-----BEGIN CERTIFICATE-----" })).toEqual([]);
+        // ARC's githubConfigSecret names a Secret when it is a string; as a map it holds credentials, checked by the other rules.
+        const release = "kubernetes:helm.sh/v3:Release";
+        expect(findPlaintextSecrets(release, { values: { githubConfigSecret: "github-app" } })).toEqual([]);
+        expect(findPlaintextSecrets(release, { values: { githubConfigSecret: { github_token: "ghp_" + "a".repeat(36) } } })).toEqual([{ path: "values.githubConfigSecret.github_token", why: 'an input named "github_token" holds a secret' }]);
+        expect(findPlaintextSecrets("x:y:Z", { values: { githubConfigSecret: "github-app" } })).toEqual([{ path: "values.githubConfigSecret", why: 'an input named "githubConfigSecret" holds a secret' }]);
     });
 });
 
