@@ -29,6 +29,7 @@ import { ArgoCd } from "./components/platform/services/argocd/argocdServer";
 import { ArgoCdDestination } from "./components/platform/services/argocd/destination";
 import { argocdDestinationsPolicyResource } from "./components/vault/argocd";
 import { wireObservabilityLayers } from "./components/platform/observability/layers";
+import { ToolsLayer } from "./components/platform/tools";
 
 export type PlatformProgram = () => Promise<Record<string, unknown>>;
 
@@ -167,6 +168,22 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
         wireArgoCd(config, clusters, nodeCidrs, vaultLayer, secretsLayers);
     }
 
+    // The tools role's own services, on the base layer and, for generated credentials, on this stack's Vault.
+    const tools: Record<string, ToolsLayer> = {};
+    for (const cluster of config.clusters.filter((c) => c.toolsServices.length > 0)) {
+        const first = vmsOf(cluster, "control-plane")[0];
+        tools[cluster.name] = new ToolsLayer(cluster.name, {
+            stack: config.stack,
+            cluster,
+            settings: config.platform,
+            provider: clusters[cluster.name].provider,
+            dependsOn: [clusters[cluster.name].ready],
+            nodeCidr: config.networks[first.network.bridge].cidr,
+            istioCrds: platforms[cluster.name].releases["istio-base"],
+            vault: vaultLayer && config.vault?.server ? { provider: vaultLayer.provider, mount: vaultLayer.mount, dependsOn: vaultLayer.ready } : undefined,
+        });
+    }
+
     return {
         hosts: hostSummary(fleet, created),
         // Public contract: stacks with homelab:vault.fromStack read the address and mount from here,
@@ -185,6 +202,8 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
                     endpoint: c.endpoint,
                     kubeconfig: c.kubeconfig,
                     vaultPath: vaultPaths[name] ?? null,
+                    // Tools clusters: where their tools services answer, and the Vault paths of generated credentials.
+                    ...(tools[name] ? { tools: { endpoints: tools[name].endpoints, vaultPaths: tools[name].vaultPaths } } : {}),
                     // Talos only: what `talosctl` needs to reach the nodes (a secret).
                     ...(c instanceof TalosCluster ? { talosconfig: c.talosconfig } : {}),
                 },

@@ -68,6 +68,21 @@ export const versions = {
         /** App (Fluent Bit) 5.1.1. */
         fluentBit: { repo: "https://fluent.github.io/helm-charts", chart: "fluent-bit", version: "0.58.1" },
         argoRollouts: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-rollouts", version: "2.41.0" },
+        /**
+         * actions-runner-controller's scale-set charts are published only as OCI artefacts: the repo is
+         * the registry path, and the Release names the chart `<repo>/<chart>` (components/platform/helmService.ts).
+         */
+        arcController: { repo: "oci://ghcr.io/actions/actions-runner-controller-charts", chart: "gha-runner-scale-set-controller", version: "0.14.2" },
+        arcScaleSet: { repo: "oci://ghcr.io/actions/actions-runner-controller-charts", chart: "gha-runner-scale-set", version: "0.14.2" },
+        harbor: { repo: "https://helm.goharbor.io", chart: "harbor", version: "1.19.1" },
+        /**
+         * SeaweedFS (chart 4.44.0, app 4.44, tag 4.44 of seaweedfs/seaweedfs, k8s/charts/seaweedfs): the
+         * object store for the state backend, Velero and Loki. MinIO's chart is unmaintained upstream;
+         * README "Tools cluster" says why SeaweedFS rather than Garage.
+         */
+        seaweedfs: { repo: "https://seaweedfs.github.io/seaweedfs/helm", chart: "seaweedfs", version: "4.44.0" },
+        /** The operator chart; Postgres clusters themselves are `Cluster` resources (or the separate `cluster` chart). */
+        cloudnativePg: { repo: "https://cloudnative-pg.github.io/charts", chart: "cloudnative-pg", version: "0.29.0" },
     },
     /** Images the platform names itself (outside a chart's defaults). */
     images: {
@@ -80,6 +95,8 @@ export const versions = {
          * https://github.com/open-telemetry/opentelemetry-collector-releases/blob/main/distributions/otelcol-k8s/manifest.yaml
          */
         otelCollector: "otel/opentelemetry-collector-k8s",
+        /** rclone (v1.75.1, github.com/rclone/rclone/releases) for the state-bucket copy (components/platform/services/objectStorage/); Docker Hub tags drop the `v`. */
+        rclone: "rclone/rclone:1.75.1",
     },
     /** local-path-provisioner has no Helm repository: its manifest at this tag, applied as objects the program declares. */
     localPathProvisioner: "v0.0.37",

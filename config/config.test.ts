@@ -83,7 +83,20 @@ describe("offline stack config", () => {
         expect(JSON.parse(config["homelab:networks"]).vmbr0.cidr).toBe("192.168.1.0/24");
         expect(config["homelab:proxmoxApiToken"]).toBe("render@pve!offline=00000000-0000-0000-0000-000000000000");
         // Required secrets and the platform's optional ones (Pulumi.yaml gives those an empty default) get placeholders.
-        expect(secretKeys).toEqual(["homelab:cloudflareApiToken", "homelab:lokiAccessKeyId", "homelab:lokiSecretAccessKey", "homelab:piholePassword", "homelab:proxmoxApiToken", "homelab:veleroAccessKeyId", "homelab:veleroSecretAccessKey"]);
+        expect(secretKeys).toEqual([
+            "homelab:cloudflareApiToken",
+            "homelab:githubAppId",
+            "homelab:githubAppInstallationId",
+            "homelab:githubAppPrivateKey",
+            "homelab:lokiAccessKeyId",
+            "homelab:lokiSecretAccessKey",
+            "homelab:piholePassword",
+            "homelab:proxmoxApiToken",
+            "homelab:stateBackupAccessKeyId",
+            "homelab:stateBackupSecretAccessKey",
+            "homelab:veleroAccessKeyId",
+            "homelab:veleroSecretAccessKey",
+        ]);
     });
 
     it("turns `secure:` values, which cannot be decrypted offline, into secret placeholders", () => {
@@ -95,11 +108,16 @@ describe("offline stack config", () => {
         expect(config["homelab:proxmoxSshPrivateKey"]).toBe("<offline-render-secret>");
         expect(secretKeys).toEqual([
             "homelab:cloudflareApiToken",
+            "homelab:githubAppId",
+            "homelab:githubAppInstallationId",
+            "homelab:githubAppPrivateKey",
             "homelab:lokiAccessKeyId",
             "homelab:lokiSecretAccessKey",
             "homelab:piholePassword",
             "homelab:proxmoxApiToken",
             "homelab:proxmoxSshPrivateKey",
+            "homelab:stateBackupAccessKeyId",
+            "homelab:stateBackupSecretAccessKey",
             "homelab:veleroAccessKeyId",
             "homelab:veleroSecretAccessKey",
         ]);

@@ -110,6 +110,8 @@ describe("the policy pack against the real stacks", () => {
                 "observability-hub-grafana-admin",
                 "observability-hub-grafana-admin-vault",
                 "observability-hub-loki-s3",
+                // The tools services' Secrets (GitHub App, Harbor, the object store and its copy) and their Vault entries.
+                ...["arc-github-app", "harbor-admin", "harbor-secret-key", "object-storage-s3-config", "object-storage-state-backup", "harbor-admin-vault", "object-storage-admin-vault"].map((s) => `tools-${s}`),
             ].sort(),
         );
         // The offline render's placeholder token (render/stackConfig.ts), shaped like a real one.
@@ -156,6 +158,11 @@ describe("no-plaintext-secrets", () => {
         expect(findPlaintextSecrets("x:y:Z", { note: "key: -----BEGIN PRIVATE KEY-----" })).toEqual([{ path: "note", why: "it contains a PEM private key" }]);
         expect(findPlaintextSecrets("x:y:Z", { note: "hvs.CAESIJ0123456789abcdefghijklmn" })).toEqual([{ path: "note", why: "it contains a Vault token" }]);
         expect(findPlaintextSecrets("x:y:Z", { note: "node03.home.arpa", cert: "-----BEGIN CERTIFICATE-----" })).toEqual([]);
+        // ARC's githubConfigSecret names a Secret when it is a string; as a map it holds credentials, checked by the other rules.
+        const release = "kubernetes:helm.sh/v3:Release";
+        expect(findPlaintextSecrets(release, { values: { githubConfigSecret: "github-app" } })).toEqual([]);
+        expect(findPlaintextSecrets(release, { values: { githubConfigSecret: { github_token: "ghp_" + "a".repeat(36) } } })).toEqual([{ path: "values.githubConfigSecret.github_token", why: 'an input named "github_token" holds a secret' }]);
+        expect(findPlaintextSecrets("x:y:Z", { values: { githubConfigSecret: "github-app" } })).toEqual([{ path: "values.githubConfigSecret", why: 'an input named "githubConfigSecret" holds a secret' }]);
     });
 });
 

@@ -22,6 +22,16 @@ const SECRET_PATHS: Readonly<Record<string, readonly RegExp[]>> = {
     "pulumi:providers:vault": [/^token$/],
 };
 
+/**
+ * Inputs of particular resource types that are named like a secret but, as a string, only name one:
+ * the gha-runner-scale-set chart's `githubConfigSecret` is the name of a pre-defined Secret when it is
+ * a string (values.yaml at gha-runner-scale-set-0.14.2, "Variation C"; a map there holds the credentials
+ * themselves, whose keys the other rules still check).
+ */
+const REFERENCE_PATHS: Readonly<Record<string, readonly RegExp[]>> = {
+    "kubernetes:helm.sh/v3:Release": [/^values\.githubConfigSecret$/],
+};
+
 /** Values that are secrets by their shape, wherever they appear (snippets, Helm values, env vars). */
 const SECRET_VALUES: readonly { readonly what: string; readonly pattern: RegExp }[] = [
     { what: "a PEM private key", pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/ },
@@ -54,6 +64,7 @@ function join(parent: string, key: string | number): string {
 export function findPlaintextSecrets(type: string, props: unknown): PlaintextSecret[] {
     const found: PlaintextSecret[] = [];
     const typePaths = SECRET_PATHS[type] ?? [];
+    const referencePaths = REFERENCE_PATHS[type] ?? [];
     const visit = (value: unknown, path: string, key: string | undefined) => {
         if (value instanceof Secret) {
             return; // marked: the engine encrypts it
@@ -73,7 +84,7 @@ export function findPlaintextSecrets(type: string, props: unknown): PlaintextSec
         }
         if (typePaths.some((p) => p.test(path))) {
             found.push({ path, why: `${type} ${path} holds a secret` });
-        } else if (key !== undefined && SECRET_NAME.test(key) && !REFERENCE_NAME.test(key)) {
+        } else if (key !== undefined && SECRET_NAME.test(key) && !REFERENCE_NAME.test(key) && !referencePaths.some((p) => p.test(path))) {
             found.push({ path, why: `an input named "${key}" holds a secret` });
         } else {
             const shape = SECRET_VALUES.find((s) => s.pattern.test(value));

@@ -18,6 +18,7 @@ import { Issuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Issue
 import { Gateway } from "@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway";
 import { Application } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application";
 import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
+import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 
 /**
  * Validates a Kubernetes object the program declares against its API schema: `kubernetes-models`
@@ -49,6 +50,7 @@ const MODELS: Record<string, Model> = {
     // 2.7.2, the last release loadable from CommonJS (4.x is ESM only, which this Jest cannot load).
     "argoproj.io/v1alpha1/Application": Application as unknown as Model,
     "networking.istio.io/v1/VirtualService": VirtualService as unknown as Model,
+    "batch/v1/CronJob": CronJob as unknown as Model,
 };
 
 const CRD_FIXTURES = path.join(__dirname, "fixtures", "crds");

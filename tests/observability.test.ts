@@ -98,7 +98,8 @@ describe("the observability hub, edge collectors and Argo Rollouts on the commit
 
     it("exposes remote-write, Loki push, OTLP and Grafana through the cluster's TLS gateway, after Istio's CRDs", () => {
         const t = runs.tools;
-        const routes = t.resources.filter((r) => r.type === "kubernetes:networking.istio.io/v1:VirtualService");
+        // The hub's routes (the tools cluster's Harbor and object store have their own, in tests/tools.test.ts).
+        const routes = t.resources.filter((r) => r.type === "kubernetes:networking.istio.io/v1:VirtualService" && r.urn.includes("homelab:platform:ObservabilityHub"));
         const summary = routes.map((r) => {
             const spec = r.rawInputs.spec as Values;
             return [spec.hosts[0], spec.gateways[0], spec.http[0].match?.map((m: Values) => m.uri.exact) ?? [], spec.http[0].route[0].destination.host, spec.http[0].route[0].destination.port.number];

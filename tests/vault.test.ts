@@ -318,7 +318,15 @@ describe("the committed stacks", () => {
         // The program reaches Vault at its MetalLB address (initAddress); clients use the name.
         expect(byName(run, "vault-init").inputs).toMatchObject({ address: "https://192.168.1.209:8200", secretShares: 5, secretThreshold: 3 });
         expect(run.resources.filter((r) => r.type === "vault:kubernetes/authBackendConfig:AuthBackendConfig").map((r) => r.rawInputs.backend).sort()).toEqual(["kubernetes-observability", "kubernetes-tools"]);
-        expect(run.resources.filter((r) => r.type === "vault:kv/secretV2:SecretV2").map((r) => r.inputs.name).sort()).toEqual(["tools/observability/grafana", "tools/observability/kubeconfig", "tools/tools/argocd-admin", "tools/tools/kubeconfig"]);
+        // The kubeconfigs, and the services' generated credentials (tests/tools.test.ts, tests/argocd.test.ts, tests/observability.test.ts).
+        expect(run.resources.filter((r) => r.type === "vault:kv/secretV2:SecretV2").map((r) => r.inputs.name).sort()).toEqual([
+            "tools/observability/grafana",
+            "tools/observability/kubeconfig",
+            "tools/tools/argocd-admin",
+            "tools/tools/harbor/admin",
+            "tools/tools/kubeconfig",
+            "tools/tools/object-storage/admin",
+        ]);
         // A whole-program run of the tools stack, Vault's release and both clusters' layers included.
     }, 120_000);
 

@@ -1,4 +1,4 @@
-import { BASE_SERVICES, enabledServices, resolveServices, ROLE_LAYERS } from "./catalog";
+import { BASE_SERVICES, enabledServices, resolveServices, ROLE_LAYERS, TOOLS_SERVICES, toolsServices } from "./catalog";
 
 describe("the service catalog", () => {
     it("gives every cluster the base, Longhorn only on request", () => {
@@ -21,5 +21,13 @@ describe("the service catalog", () => {
     it("has a layer for every role, and names every base service once", () => {
         expect(Object.keys(ROLE_LAYERS).sort()).toEqual(["observability", "tools", "workload"]);
         expect(new Set(BASE_SERVICES).size).toBe(BASE_SERVICES.length);
+    });
+
+    it("offers the tools services on tools clusters only, each off until switched on", () => {
+        expect(ROLE_LAYERS.tools).toEqual(["argocd", "actionsRunners", "harbor", "objectStorage", "cloudnativePg"]);
+        expect(toolsServices("tools", {})).toEqual([]);
+        expect(toolsServices("tools", { harbor: true, cloudnativePg: true, objectStorage: false })).toEqual(["harbor", "cloudnativePg"]);
+        expect(toolsServices("workload", { harbor: true })).toEqual([]);
+        expect(TOOLS_SERVICES.filter((s) => (BASE_SERVICES as readonly string[]).includes(s))).toEqual([]);
     });
 });

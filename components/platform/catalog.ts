@@ -27,9 +27,29 @@ export const SERVICE_DESCRIPTIONS: Readonly<Record<ServiceName, string>> = {
 /** Off unless a cluster turns them on. */
 const OPTIONAL: ReadonlySet<ServiceName> = new Set(["longhorn"]);
 
+/**
+ * The tools role's services that need a cluster's say-so: each takes settings of its own (a GitHub App,
+ * a backup target, Vault), so they are off until `homelab:clusters[].services.<name>: true`
+ * (components/platform/tools.ts installs them).
+ */
+export const TOOLS_SERVICES = ["actionsRunners", "harbor", "objectStorage", "cloudnativePg"] as const;
+export type ToolsServiceName = (typeof TOOLS_SERVICES)[number];
+
+export const TOOLS_SERVICE_DESCRIPTIONS: Readonly<Record<ToolsServiceName, string>> = {
+    actionsRunners: "GitHub Actions runners (tools role, off unless true): actions-runner-controller and a runner scale set from homelab:platform.actionsRunners",
+    harbor: "Harbor registry at harbor.<domain> (tools role, off unless true); its admin password is generated and kept in Vault",
+    objectStorage: "SeaweedFS S3 store at s3.<domain> with the buckets of homelab:platform.objectStorage, and a CronJob copying the state bucket (tools role, off unless true)",
+    cloudnativePg: "CloudNativePG operator (tools role, off unless true)",
+};
+
+/** The tools services a cluster turned on; none for clusters of another role. */
+export function toolsServices(role: ClusterRole, toggles: Readonly<Partial<Record<string, boolean>>>): ToolsServiceName[] {
+    return role === "tools" ? TOOLS_SERVICES.filter((s) => toggles[s] === true) : [];
+}
+
 /** Role layers add their services here as they are built; the base is the same for every role. */
 export const ROLE_LAYERS: Readonly<Record<ClusterRole, readonly string[]>> = {
-    tools: ["argocd"],
+    tools: ["argocd", ...TOOLS_SERVICES],
     observability: [],
     workload: [],
 };

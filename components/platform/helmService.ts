@@ -7,9 +7,23 @@ import { requireValid } from "../clusters/nodes";
 
 /** A chart pinned in versions.ts. */
 export interface ChartPin {
+    /** A Helm repository URL, or an OCI registry path (`oci://host/path`) for charts published only there. */
     readonly repo: string;
     readonly chart: string;
     readonly version: string;
+}
+
+/**
+ * The Release's chart source. A classic repository goes in `repositoryOpts.repo` with the bare chart
+ * name; an OCI chart is the full `oci://host/path/<chart>` reference with no repositoryOpts, because
+ * the provider resolves an OCI name by itself and ignores the repository then
+ * (pulumi-kubernetes provider/pkg/provider/helm_release.go, resolveChartName: `if registry.IsOCI(name)`).
+ */
+export function chartSource(pin: ChartPin): { chart: string; repositoryOpts?: { repo: string } } {
+    if (pin.repo.startsWith("oci://")) {
+        return { chart: `${pin.repo.replace(/\/+$/, "")}/${pin.chart}` };
+    }
+    return { chart: pin.chart, repositoryOpts: { repo: pin.repo } };
 }
 
 /**
@@ -81,9 +95,8 @@ export class HelmService extends pulumi.ComponentResource {
             {
                 name: args.releaseName,
                 namespace: this.namespaceName,
-                chart: args.chart.chart,
+                ...chartSource(args.chart),
                 version: args.chart.version,
-                repositoryOpts: { repo: args.chart.repo },
                 values: args.values,
                 atomic: true,
                 timeout: args.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,

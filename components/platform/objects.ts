@@ -47,6 +47,8 @@ export function declareObject(cluster: string, name: string, object: KubeObject,
             return new k8s.rbac.v1.ClusterRoleBinding(name, { metadata, roleRef: rest.roleRef as k8s.types.input.rbac.v1.RoleRef, subjects: rest.subjects as k8s.types.input.rbac.v1.Subject[] }, opts);
         case "apps/v1/Deployment":
             return new k8s.apps.v1.Deployment(name, { metadata, spec: rest.spec as k8s.types.input.apps.v1.DeploymentSpec }, opts);
+        case "batch/v1/CronJob":
+            return new k8s.batch.v1.CronJob(name, { metadata, spec: rest.spec as k8s.types.input.batch.v1.CronJobSpec }, opts);
         case "storage.k8s.io/v1/StorageClass":
             return new k8s.storage.v1.StorageClass(
                 name,
