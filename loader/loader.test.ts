@@ -131,6 +131,22 @@ describe("jest.js", () => {
     });
 });
 
+describe("jestStackTraces.js", () => {
+    it("maps this project's frames to the TypeScript lines and prints SDK frames at their JavaScript positions", async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        let stack = "";
+        // The line of `new Error` below, in this file's TypeScript.
+        const line = fs.readFileSync(__filename, "utf8").split("\n").findIndex((l) => l.includes("(stack = new " + "Error(")) + 1;
+        pulumi.output(1).apply((v) => (stack = new Error(`from an apply ${v}`).stack ?? ""));
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(stack.split("\n")[0]).toBe("Error: from an apply 1");
+        expect(stack).toContain(`${path.join(__dirname, "loader.test.ts")}:${line}:`);
+        // The SDK's own frames are not mapped to its TypeScript sources.
+        expect(stack).toMatch(/node_modules\/@pulumi\/pulumi\/output\.js:\d+:\d+/);
+        expect(stack).not.toMatch(/@pulumi\/pulumi\/output\.ts/);
+    });
+});
+
 describe("register.js", () => {
     it("runs TypeScript and maps stack traces to the TypeScript lines", () => {
         const dir = tempDir();
