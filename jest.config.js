@@ -10,6 +10,8 @@ module.exports = {
   transform: {
     "^.+\\.ts$": "<rootDir>/loader/jest.js",
   },
+  // Cheap stack traces: only the project's own frames go through source maps (see the file).
+  setupFilesAfterEnv: ["<rootDir>/loader/jestStackTraces.js"],
   testTimeout: 30000,
   // Jest's default (cores - 1) is one worker on a 2-core machine; the tests spend much of their time
   // waiting on openssl and cloud-init child processes, so both cores pay off.

@@ -131,6 +131,22 @@ describe("jest.js", () => {
     });
 });
 
+describe("jestStackTraces.js", () => {
+    it("maps this project's frames to the TypeScript lines and prints SDK frames at their JavaScript positions", async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        let stack = "";
+        // The line of `new Error` below, in this file's TypeScript.
+        const line = fs.readFileSync(__filename, "utf8").split("\n").findIndex((l) => l.includes("(stack = new " + "Error(")) + 1;
+        pulumi.output(1).apply((v) => (stack = new Error(`from an apply ${v}`).stack ?? ""));
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(stack.split("\n")[0]).toBe("Error: from an apply 1");
+        expect(stack).toContain(`${path.join(__dirname, "loader.test.ts")}:${line}:`);
+        // The SDK's own frames are not mapped to its TypeScript sources.
+        expect(stack).toMatch(/node_modules\/@pulumi\/pulumi\/output\.js:\d+:\d+/);
+        expect(stack).not.toMatch(/@pulumi\/pulumi\/output\.ts/);
+    });
+});
+
 describe("register.js", () => {
     it("runs TypeScript and maps stack traces to the TypeScript lines", () => {
         const dir = tempDir();
@@ -141,6 +157,41 @@ describe("register.js", () => {
         expect(result.stderr).toContain("Error: from line 6");
         expect(result.stderr).toContain(`${file}:6:11`);
     });
+
+    it("formats every stack trace of a stack's evaluation exactly as source-map-support does", () => {
+        // Both formatters on the same call sites: the render's dev stack (Pulumi formats a stack trace
+        // per output promise and per resource), and frames the program does not produce (eval, a constructor).
+        const dir = tempDir();
+        const script = path.join(dir, "compare.ts");
+        fs.writeFileSync(script, [
+            "const project = process.cwd();",
+            "const { sourceMapSupportFormatter } = require(`${project}/loader/register.js`);",
+            "const fast = Error.prepareStackTrace!;",
+            "let compared = 0;",
+            "const mismatches: string[][] = [];",
+            "Error.prepareStackTrace = (error, sites) => {",
+            "    const ours = fast(error, sites);",
+            "    const theirs = sourceMapSupportFormatter(error, sites);",
+            "    compared++;",
+            "    if (ours !== theirs) mismatches.push([ours, theirs]);",
+            "    return ours;",
+            "};",
+            "class Named { constructor() { void new Error('in a constructor').stack; } }",
+            "new Named();",
+            "eval(\"void new Error('in eval').stack\");",
+            "const { preparePlatform } = require(`${project}/program`);",
+            "const { runProgram } = require(`${project}/render/harness`);",
+            "const { readStackConfig } = require(`${project}/render/stackConfig`);",
+            "const { config, secretKeys } = readStackConfig(project, 'dev');",
+            "runProgram({ stack: 'dev', config, secretKeys, preview: true, prepare: () => preparePlatform(project) }).then((run: { error?: Error; resources: unknown[] }) => {",
+            "    console.log(JSON.stringify({ error: run.error?.message, resources: run.resources.length > 100, many: compared > 1000, mismatches: mismatches.slice(0, 3) }));",
+            "});",
+            "",
+        ].join("\n"));
+        const result = runTs(script);
+        expect(result.stderr).toBe("");
+        expect(JSON.parse(result.stdout)).toEqual({ resources: true, many: true, mismatches: [] });
+    }, 120_000);
 
     it("imports .ts modules and leaves every .js module to Node's own handler", () => {
         const dir = tempDir();

@@ -32,7 +32,8 @@ Module._extensions[".ts"] = function loadTypeScript(module, filename) {
 // The same module instance as cmd/run's `require("source-map-support/register")`, so one formatter
 // serves both; handlers added here answer for the files compiled above, the default ones for the rest.
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-require(require.resolve("source-map-support", { paths: [pulumiDir] })).install({
+const sourceMapSupport = require(require.resolve("source-map-support", { paths: [pulumiDir] }));
+sourceMapSupport.install({
     environment: "node",
     handleUncaughtExceptions: false,
     // Replaces source-map-support's default lookup (read the file, follow its sourceMappingURL);
@@ -43,3 +44,84 @@ require(require.resolve("source-map-support", { paths: [pulumiDir] })).install({
         return map ? { url: source, map } : null;
     },
 });
+
+/**
+ * source-map-support's formatter, with the same output, for a fraction of its cost. It clones every
+ * call site of every stack trace (about thirty bound getters each), and Pulumi formats a stack trace
+ * for every output promise (runtime/debuggable.ts) and a full one for every resource
+ * (Resource.callsites): that cloning was a third of a stack's evaluation. Here a frame is printed by
+ * source-map-support's own CallSiteToString, from the frame itself where its file has no source map
+ * (every SDK and Node frame), else from a small view holding the mapped position. The loop and the
+ * naming rule (a frame takes the name its caller's mapped position gives it) are those of
+ * prepareStackTrace and wrapCallSite in source-map-support 0.5.21, which @pulumi/pulumi pins:
+ * https://github.com/evanw/node-source-map-support/blob/v0.5.21/source-map-support.js#L367-L446
+ * loader.test.ts compares the two formatters on every stack trace of a stack's evaluation.
+ */
+const sourceMapSupportFormatter = Error.prepareStackTrace;
+let callSiteToString;
+// A position without a name: what wrapCallSite records for a frame its source maps leave as it is.
+const UNMAPPED = Object.freeze({});
+
+function formatFrame(frame, state) {
+    const source = frame.isNative() ? undefined : frame.getFileName() || frame.getScriptNameOrSourceURL();
+    if (!source) {
+        // Native and sourceless (eval) frames: rare, left to source-map-support.
+        return sourceMapSupport.wrapCallSite(frame, state);
+    }
+    // source-map-support's CallSiteToString, taken once from a call site it wrapped.
+    callSiteToString = callSiteToString || sourceMapSupport.wrapCallSite(frame, { nextPosition: null, curPosition: null }).toString;
+    const callerName = state.nextPosition && state.nextPosition.name;
+    if (!maps.has(source)) {
+        state.curPosition = UNMAPPED;
+        return callerName ? callSiteToString.call(renamed(frame, callerName)) : callSiteToString.call(frame);
+    }
+    // Node >= 12 prepends no header to a module's first line, so the column needs no correction.
+    const position = sourceMapSupport.mapSourcePosition({ source, line: frame.getLineNumber(), column: frame.getColumnNumber() - 1 });
+    state.curPosition = position;
+    return callSiteToString.call({
+        isNative: () => false,
+        isEval: () => frame.isEval(),
+        getEvalOrigin: () => frame.getEvalOrigin(),
+        isConstructor: () => frame.isConstructor(),
+        isToplevel: () => frame.isToplevel(),
+        getTypeName: () => frame.getTypeName(),
+        getMethodName: () => frame.getMethodName(),
+        getFunctionName: () => callerName || frame.getFunctionName(),
+        getFileName: () => position.source,
+        getScriptNameOrSourceURL: () => position.source,
+        getLineNumber: () => position.line,
+        getColumnNumber: () => position.column + 1,
+    });
+}
+
+/** A call site under another function name. */
+function renamed(frame, name) {
+    return {
+        isNative: () => frame.isNative(),
+        isEval: () => frame.isEval(),
+        getEvalOrigin: () => frame.getEvalOrigin(),
+        isConstructor: () => frame.isConstructor(),
+        isToplevel: () => frame.isToplevel(),
+        getTypeName: () => frame.getTypeName(),
+        getMethodName: () => frame.getMethodName(),
+        getFunctionName: () => name,
+        getFileName: () => frame.getFileName(),
+        getScriptNameOrSourceURL: () => frame.getScriptNameOrSourceURL(),
+        getLineNumber: () => frame.getLineNumber(),
+        getColumnNumber: () => frame.getColumnNumber(),
+    };
+}
+
+Error.prepareStackTrace = function prepareStackTrace(error, stack) {
+    const errorString = `${error.name || "Error"}: ${error.message || ""}`;
+    const state = { nextPosition: null, curPosition: null };
+    const processed = [];
+    for (let i = stack.length - 1; i >= 0; i--) {
+        processed.push("\n    at " + formatFrame(stack[i], state));
+        state.nextPosition = state.curPosition;
+    }
+    return errorString + processed.reverse().join("");
+};
+
+// For the test that compares both formatters on the same call sites (loader.test.ts).
+module.exports = { sourceMapSupportFormatter };

@@ -25,6 +25,21 @@ export const TOOLS_STACK_OUTPUTS = {
 };
 
 /**
+ * What the `tls` stand-in issued, by resource name and inputs, for the runs of one test file: a
+ * run repeated with the same config (each test file runs the committed stacks and a few small
+ * configs, often more than once) gets the keys and certificates the first one got, as the real
+ * provider keeps them in state, instead of paying for RSA key generation and an openssl process
+ * per certificate again. A certificate's inputs include its key, so a new key still means a new one.
+ */
+const issued = new Map<string, Record<string, unknown>>();
+function once(key: string, issue: () => Record<string, unknown>): Record<string, unknown> {
+    if (!issued.has(key)) {
+        issued.set(key, issue());
+    }
+    return issued.get(key)!;
+}
+
+/**
  * Provider stand-ins for runs with preview=false: Proxmox ids shaped like the provider's, and a
  * `tls` provider that issues real keys and certificates with openssl, so kubeconfigs, join hashes
  * and chains can be checked for real. Any invoke throws.
@@ -34,15 +49,16 @@ export const realisticMocks: pulumi.runtime.Mocks = {
         const inputs = revealed(args.inputs) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- provider inputs
         switch (args.type) {
             case "tls:index/privateKey:PrivateKey": {
-                const key = generateKey(inputs.algorithm === "RSA" ? "RSA" : "ECDSA");
+                const algorithm = inputs.algorithm === "RSA" ? "RSA" : "ECDSA";
+                const key = once(`${args.type}::${args.name}::${algorithm}`, () => ({ ...generateKey(algorithm) }));
                 return { id: `${args.name}-id`, state: { ...inputs, privateKeyPem: key.privateKeyPem, publicKeyPem: key.publicKeyPem } };
             }
             case "tls:index/selfSignedCert:SelfSignedCert":
-                return { id: `${args.name}-id`, state: { ...inputs, certPem: selfSignedCert(inputs as Parameters<typeof selfSignedCert>[0]) } };
+                return { id: `${args.name}-id`, state: { ...inputs, ...issuedFor(args, inputs, () => ({ certPem: selfSignedCert(inputs as Parameters<typeof selfSignedCert>[0]) })) } };
             case "tls:index/certRequest:CertRequest":
-                return { id: `${args.name}-id`, state: { ...inputs, certRequestPem: certRequest(inputs as Parameters<typeof certRequest>[0]) } };
+                return { id: `${args.name}-id`, state: { ...inputs, ...issuedFor(args, inputs, () => ({ certRequestPem: certRequest(inputs as Parameters<typeof certRequest>[0]) })) } };
             case "tls:index/locallySignedCert:LocallySignedCert":
-                return { id: `${args.name}-id`, state: { ...inputs, certPem: signRequest(inputs as Parameters<typeof signRequest>[0]) } };
+                return { id: `${args.name}-id`, state: { ...inputs, ...issuedFor(args, inputs, () => ({ certPem: signRequest(inputs as Parameters<typeof signRequest>[0]) })) } };
             case "random:index/randomPassword:RandomPassword": {
                 // The provider's bcrypt_hash too (terraform-provider-random hashes the result once, at creation);
                 // cost 4 instead of its 10, for speed: the format is the same.
@@ -59,3 +75,8 @@ export const realisticMocks: pulumi.runtime.Mocks = {
     },
     call: providerLikeMocks.call,
 };
+
+/** A certificate (or request) for exactly these inputs, issued once. */
+function issuedFor(args: pulumi.runtime.MockResourceArgs, inputs: Record<string, unknown>, issue: () => Record<string, unknown>): Record<string, unknown> {
+    return once(`${args.type}::${args.name}::${JSON.stringify(inputs)}`, issue);
+}

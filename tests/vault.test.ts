@@ -158,8 +158,12 @@ describe("the Vault a stack runs (homelab:vault.server)", () => {
         return { run, init: answers[0] as { unsealKeys: string[]; rootToken: string } };
     }
 
+    /** The default server run, evaluated once for the three tests that read it (the mock runtime keeps no state between them). */
+    let defaultRun: ReturnType<typeof runServer> | undefined;
+    const defaultServer = () => (defaultRun ??= runServer());
+
     it("initialises Vault with a protected dynamic resource whose keys and root token are secret outputs", async () => {
-        const { run, init } = await runServer();
+        const { run, init } = await defaultServer();
         expect(run.error).toBeUndefined();
         const resource = byName(run, "vault-init");
         expect(resource.type).toBe("pulumi-nodejs:dynamic/vault:VaultInit");
@@ -187,7 +191,7 @@ describe("the Vault a stack runs (homelab:vault.server)", () => {
     });
 
     it("configures a KV v2 mount, an auth method per cluster with an external-secrets role, least-privilege policies and renewable scoped tokens", async () => {
-        const { run } = await runServer();
+        const { run } = await defaultServer();
         const vaultResources = run.resources.filter((r) => r.type.startsWith("vault:")).map((r) => `${r.type}::${r.name}`).sort();
         expect(vaultResources).toEqual(
             [
@@ -255,7 +259,7 @@ describe("the Vault a stack runs (homelab:vault.server)", () => {
     });
 
     it("exports the public address, the mount and each client stack's token as a secret, never the root token", async () => {
-        const { run, init } = await runServer();
+        const { run, init } = await defaultServer();
         expect(run.outputs.vault).toEqual({ address: "https://vault.home.arpa:8200", mount: "homelab", caCertPem: expect.stringMatching(/^-----BEGIN CERTIFICATE-----/) });
         expect(run.outputs.vaultTokens).toEqual({ dev: SECRET_MASK, prod: SECRET_MASK });
         expect(run.outputSecretPaths.filter((p) => p.startsWith("vault"))).toEqual(["vaultTokens.dev", "vaultTokens.prod"]);
