@@ -8,7 +8,7 @@
  *   same esbuild transform (loader/jest.js) as every test run; only the roots are narrowed (below).
  * - `enableFindRelatedTests`: a mutant of a file runs only the test files that import it, and of
  *   those, with `coverageAnalysis: "perTest"`, only the tests that reached the mutant.
- * - The whole-program tests (tests/) are left out: each of them evaluates whole stacks under the mock
+ * - The whole-program tests (tests/), and the five tests beside modules that evaluate stacks, are left out: each of them evaluates whole stacks under the mock
  *   monitor (seconds per test), and every module is imported by program.ts, so each mutant would run
  *   them all. The score measures the unit tests that sit beside each module, which is where a module's
  *   behaviour should be pinned.
@@ -27,6 +27,15 @@ const config = {
         enableFindRelatedTests: true,
         config: {
             roots: ["<rootDir>/config", "<rootDir>/components", "<rootDir>/driver"],
+            // Beside the modules, these few evaluate whole stacks too (like tests/): left out for the same reason.
+            testPathIgnorePatterns: [
+                "/node_modules/",
+                "/components/clusters/k3s/k3s\\.test\\.ts$",
+                "/components/clusters/kubeadm/kubeadm\\.test\\.ts$",
+                "/components/clusters/kubeadm/kubeadmCluster\\.test\\.ts$",
+                "/components/clusters/talos/machineConfig\\.test\\.ts$",
+                "/components/clusters/talos/talos\\.test\\.ts$",
+            ],
         },
     },
     checkers: ["typescript"],
