@@ -35,6 +35,9 @@ const config = {
                 "/components/clusters/kubeadm/kubeadmCluster\\.test\\.ts$",
                 "/components/clusters/talos/machineConfig\\.test\\.ts$",
                 "/components/clusters/talos/talos\\.test\\.ts$",
+                // It serializes the readiness provider with Pulumi's closure serializer and runs the copy,
+                // which cannot carry Stryker's instrumentation (its globals are not in the copy).
+                "/components/clusters/access/apiReadiness\\.test\\.ts$",
             ],
         },
     },

@@ -70,6 +70,35 @@ describe("waiting for a cluster API", () => {
         expect(api.requests()).toBe(1);
     });
 
+    it("accepts an endpoint written with a trailing slash", async () => {
+        const api = await startApi(() => 200);
+        await expect(waitForApiReady(target(`${api.url}/`), { timeoutMs: 5000, intervalMs: 50 })).resolves.toBeUndefined();
+        expect(api.requests()).toBe(1);
+    });
+
+    it("leaves no timer behind once ready, so a long per-request timeout does not hold the process", async () => {
+        const api = await startApi(() => 200);
+        const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+        const before = timers();
+        await waitForApiReady(target(api.url), { timeoutMs: 60000, intervalMs: 50, requestTimeoutMs: 60000 });
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(timers()).toBe(before);
+    });
+
+    it("does not count a 200 whose body is cut off as ready, and names the broken answer", async () => {
+        const server = https.createServer({ cert: serverCert.certPem, key: serverCert.keyPem, ca: clientCa.certPem, requestCert: true }, (_req, res) => {
+            res.writeHead(200, { "content-length": "100" });
+            res.write("ok");
+            setTimeout(() => res.socket?.destroy(), 20);
+        });
+        servers.push(server);
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        await expect(waitForApiReady(target(url), { timeoutMs: 400, intervalMs: 50 })).rejects.toThrow(
+            apiNotReadyError(`cluster tools: API ${url}/readyz not ready after 0.4s (last answer: ECONNRESET: aborted)`),
+        );
+    });
+
     it("throws a timeout naming the cluster, the endpoint and the last answer when never ready", async () => {
         const api = await startApi(() => 503);
         const started = Date.now();
