@@ -42,7 +42,8 @@ const withFields = (extra: string) => parse(`${MINIMAL}${extra}\n`);
 
 describe("VM arguments of a file that omits every optional field", () => {
     it("are exactly the documented defaults", () => {
-        expect(vmLegacyArgs(parse(MINIMAL), CTX)).toEqual({
+        // toStrictEqual: a key set to undefined (an option the file did not give) fails too.
+        expect(vmLegacyArgs(parse(MINIMAL), CTX)).toStrictEqual({
             name: "min",
             nodeName: "node01",
             description: "managed by pulumi",
@@ -166,15 +167,17 @@ describe("VM argument fallbacks", () => {
         const linked = withFields("clone: ubuntu-tpl");
         const sameNode = vmLegacyArgs(linked, { ...CTX, template: { vmId: 9000, node: "node01" } });
         expect(sameNode.clone).toEqual({ vmId: 9000, full: false });
-        expect(sameNode.disks).toEqual([{ interface: "scsi0", datastoreId: "local-lvm", size: 20, fileFormat: "raw" }]);
+        expect(sameNode.disks).toStrictEqual([{ interface: "scsi0", datastoreId: "local-lvm", size: 20, fileFormat: "raw" }]);
         expect(vmIgnoreChanges(linked)).toEqual(["cdrom", "bootOrders", "networkDevices[0].macAddress"]);
+        // A template known to the stack does not make a VM that clones nothing a clone.
+        expect(Object.keys(vmLegacyArgs(parse(MINIMAL), { ...CTX, template: { vmId: 9000, node: "node01" } }))).not.toContain("clone");
         const full = vmLegacyArgs(withFields("clone: ubuntu-tpl\nfull_clone: true"), { ...CTX, template: { vmId: 9000, node: "node02" } });
         expect(full.clone).toEqual({ vmId: 9000, full: true, nodeName: "node02" });
     });
 
     it("a fixed MAC and VLAN reach the NIC, and the MAC is then not ignored", () => {
         const vm = parse(MINIMAL.replace("  bridge: vmbr0\n", "  bridge: vmbr0\n  macaddr: bc:24:11:00:00:01\n  tag: 30\n  model: e1000\n  firewall: false\n"));
-        expect(vmLegacyArgs(vm, CTX).networkDevices).toEqual([{ bridge: "vmbr0", model: "e1000", firewall: false, macAddress: "BC:24:11:00:00:01", vlanId: 30 }]);
+        expect(vmLegacyArgs(vm, CTX).networkDevices).toStrictEqual([{ bridge: "vmbr0", model: "e1000", firewall: false, macAddress: "BC:24:11:00:00:01", vlanId: 30 }]);
         expect(vmIgnoreChanges(vm)).toEqual(["cdrom", "bootOrders", "disks[0].importFrom"]);
     });
 
@@ -189,7 +192,7 @@ describe("VM argument fallbacks", () => {
         expect(vmLegacyArgs(vm, { ...CTX, cloudInitType: "nocloud" }).initialization).toMatchObject({ type: "nocloud" });
         expect(Object.keys(vmLegacyArgs(vm, CTX).initialization as object)).not.toContain("type");
         // Exactly those keys: nothing the file did not give.
-        expect(vmLegacyArgs(vm, CTX).disks).toEqual([
+        expect(vmLegacyArgs(vm, CTX).disks).toStrictEqual([
             { interface: "scsi0", datastoreId: "local-lvm", size: 20, fileFormat: "raw", importFrom: "local:import/noble.qcow2", cache: "writeback", discard: "on", iothread: true, ssd: false, backup: false, replicate: false },
             { interface: "scsi1", datastoreId: "tank", size: 5, fileFormat: "raw", discard: "ignore" },
             { interface: "scsi2", datastoreId: "", pathInDatastore: "/dev/disk/by-id/ata-x", fileFormat: "raw", backup: false, replicate: true },
