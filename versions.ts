@@ -20,8 +20,13 @@ export const versions = {
         /** Talos v1.11.5 pkg/imager/profile/default.go: the `nocloud` profile's `DiskSize: MinRAWDiskSize` (1246 MiB). */
         talosNocloud: 1246,
     },
-    /** Talos image-factory extensions baked into the nocloud image (the schematic ID is derived from them). */
-    talosExtensions: ["siderolabs/iscsi-tools", "siderolabs/qemu-guest-agent"],
+    /**
+     * Talos image-factory extensions baked into the nocloud image (the schematic ID is derived from them).
+     * iscsi-tools and util-linux-tools are what Longhorn needs on Talos
+     * (https://longhorn.io/docs/1.12.1/advanced-resources/os-distro-specific/talos-linux-support/); they are
+     * in every image, so switching Longhorn on later does not change the image and replace the nodes.
+     */
+    talosExtensions: ["siderolabs/iscsi-tools", "siderolabs/qemu-guest-agent", "siderolabs/util-linux-tools"],
     /** K3s's install script, taken from the same tag as the version it installs. */
     k3sInstallScript: (version: string) => `https://raw.githubusercontent.com/k3s-io/k3s/${encodeURIComponent(version)}/install.sh`,
     /** Helm charts, from charts.md's checked list. */
@@ -44,6 +49,7 @@ export const versions = {
          * of which only a release candidate could be read here; 1.17 pairs with the released plugin 1.13.2.
          */
         velero: { repo: "https://vmware-tanzu.github.io/helm-charts", chart: "velero", version: "11.4.0" },
+        longhorn: { repo: "https://charts.longhorn.io", chart: "longhorn", version: "1.12.1" },
     },
     /** Images the platform names itself (outside a chart's defaults). */
     images: {

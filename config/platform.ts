@@ -123,11 +123,6 @@ export function checkPlatformRequirements(values: Raw, report: (path: string, me
                 report(at(`services.${service}`), `${c.distribution} ships it built in; remove this toggle`);
             }
         }
-        if (c.services?.longhorn === true) {
-            // Not built yet: it also needs node changes (open-iscsi on kubeadm's Ubuntu nodes, kubelet
-            // mounts for /var/lib/longhorn on Talos), so a toggle alone would install it half-working.
-            report(at("services.longhorn"), "Longhorn is not installed by this program yet; remove this toggle (README: Platform services)");
-        }
         const services = enabledServices(resolveServices(c.distribution as Distribution, c.services ?? {}));
         const wantDomain = services.filter((n) => n === "certManager" || n === "istio" || n === "externalDns");
         if (c.domain === undefined && wantDomain.length > 0) {

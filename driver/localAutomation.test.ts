@@ -5,7 +5,7 @@ import * as path from "path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import type { OperationError, StackOps } from "./automation";
 import { DEV_PREVIEW_CHANGES, DEV_PREVIEW_EVENTS } from "./fixtures/events";
-import { LocalAutomation, asCliMissing, asOperationError, cliMessage } from "./localAutomation";
+import { LocalAutomation, asCliMissing, asOperationError, cliMessage, oncePerSequence } from "./localAutomation";
 
 // The SDK's own error factory and result type (internal, but what LocalWorkspace throws).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -55,6 +55,18 @@ describe("mapping the Automation API's errors", () => {
             /^the Pulumi CLI is needed for this command but the installed one is too old \(Minimum version requirement failed\. The minimum CLI version requirement is 3\.150\.0/,
         );
         expect(asCliMissing(failure("error: no stack named 'x' found"))).toBeUndefined();
+    });
+});
+
+describe("engine events from the event log", () => {
+    it("are passed on once each, however often the log's tail delivers them", () => {
+        const seen: number[] = [];
+        const onEvent = oncePerSequence((e) => seen.push(e.sequence));
+        for (const e of [...DEV_PREVIEW_EVENTS, ...DEV_PREVIEW_EVENTS.slice(2)]) {
+            onEvent(e);
+        }
+        expect(seen).toEqual(DEV_PREVIEW_EVENTS.map((e) => e.sequence));
+        expect(new Set(seen).size).toBe(DEV_PREVIEW_EVENTS.length);
     });
 });
 

@@ -1,5 +1,5 @@
 import { execFile } from "child_process";
-import { CommandError, ConcurrentUpdateError, LocalWorkspace, OpMap, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
+import { CommandError, ConcurrentUpdateError, EngineEvent, LocalWorkspace, OpMap, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { Automation, Operation, OperationError, OperationOptions, OperationResult, PulumiCliMissingError, StackOps } from "./automation";
 
 /**
@@ -69,6 +69,23 @@ export function asOperationError(err: unknown, signal?: AbortSignal): OperationE
     return new OperationError("command", message);
 }
 
+/**
+ * Passes each engine event on once, by its `sequence` number. The SDK reads events from the CLI's
+ * `--event-log` with @logdna/tail-file, whose `quit()` starts one last read while a timer-started
+ * read may still be running (lib/tail-file.js: `quit` calls `_pollFileForChanges` without waiting
+ * for the one in flight), so on a busy machine the tail of the log can be delivered twice.
+ */
+export function oncePerSequence(onEvent: (event: EngineEvent) => void): (event: EngineEvent) => void {
+    const seen = new Set<number>();
+    return (event) => {
+        if (seen.has(event.sequence)) {
+            return;
+        }
+        seen.add(event.sequence);
+        onEvent(event);
+    };
+}
+
 class LocalStack implements StackOps {
     constructor(
         private readonly stack: Stack,
@@ -81,7 +98,7 @@ class LocalStack implements StackOps {
 
     async run(operation: Operation, options: OperationOptions): Promise<OperationResult> {
         // color never: the lines are prefixed and may end up in a PR comment; secrets stay masked (no showSecrets).
-        const common = { onEvent: options.onEvent, onOutput: options.onOutput, signal: options.signal, color: "never" as const };
+        const common = { onEvent: oncePerSequence(options.onEvent), onOutput: options.onOutput, signal: options.signal, color: "never" as const };
         const policyPacks = options.policyPacks?.length ? [...options.policyPacks] : undefined;
         try {
             let changes: OpMap;

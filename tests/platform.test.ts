@@ -238,6 +238,32 @@ describe("platform config", () => {
         expect(noIstio).toContain("kubernetes:cert-manager.io/v1:Certificate::lab-wildcard-certificate");
     });
 
+    it("switching Longhorn on installs it and prepares the nodes' first boot for iSCSI", async () => {
+        const off = await run({ clusters: [cluster()] });
+        const on = await run({ clusters: [cluster({ services: { longhorn: true } })] });
+        const added = platformTypes(on).filter((t) => !platformTypes(off).includes(t));
+        expect(added).toEqual(
+            [
+                "homelab:platform:HelmService::lab-longhorn",
+                "homelab:platform:PlatformNamespace::lab-longhorn-ns",
+                "kubernetes:core/v1:Namespace::lab-longhorn-ns-namespace",
+                "kubernetes:helm.sh/v3:Release::lab-longhorn-release",
+                ...["allow-api-server", "allow-dns", "allow-gateway", "allow-monitoring", "allow-same-namespace", "allow-api-server-webhooks", "default-deny"].map((p) => `kubernetes:networking.k8s.io/v1:NetworkPolicy::lab-longhorn-ns-${p}`),
+            ].sort(),
+        );
+        expect(platformTypes(off).filter((t) => !platformTypes(on).includes(t))).toEqual([]);
+        const longhorn = byName(on, "lab-longhorn-release");
+        expect(longhorn.rawInputs).toMatchObject({ name: "longhorn", namespace: "longhorn-system", chart: "longhorn", version: "1.12.1", repositoryOpts: { repo: "https://charts.longhorn.io" } });
+        // One control plane, no workers: one replica.
+        expect(longhorn.rawInputs.values).toEqual({ persistence: { defaultClass: false, defaultClassReplicaCount: 1 }, defaultSettings: { upgradeChecker: false } });
+        expect(byName(on, "lab-longhorn-ns-namespace").rawInputs.metadata).toMatchObject({ labels: { "pod-security.kubernetes.io/enforce": "privileged" } });
+        const userData = (r: ProgramRun) => (byName(r, "cp-user-data").rawInputs.sourceRaw as { data: string }).data;
+        expect(userData(on)).toContain("packages:\n  - qemu-guest-agent\n  - open-iscsi\n  - nfs-common\n");
+        expect(userData(on)).toContain("runcmd:\n  - - systemctl\n    - enable\n    - --now\n    - qemu-guest-agent\n  - - systemctl\n    - enable\n    - --now\n    - iscsid\n");
+        expect(userData(off)).not.toContain("open-iscsi");
+        expect(userData(off)).not.toContain("iscsid");
+    });
+
     it("runs the Pi-hole instance only with homelab:platform.pihole", async () => {
         const withPihole = await runStack({
             config: { ...baseConfig(), clusters: [cluster()], platform: { velero: { bucket: "b", s3Url: "https://s3.home.arpa" }, pihole: { url: "http://192.168.1.3" } }, piholePassword: "pw" },
@@ -291,11 +317,6 @@ describe("platform config", () => {
                 "Pulumi.test.yaml: homelab:veleroAccessKeyId: is required: Velero runs on lab; set it with `pulumi config set --secret homelab:veleroAccessKeyId <value>`",
                 "Pulumi.test.yaml: homelab:veleroSecretAccessKey: is required: Velero runs on lab; set it with `pulumi config set --secret homelab:veleroSecretAccessKey <value>`",
             ],
-        },
-        {
-            title: "Longhorn, which is not built yet",
-            config: { clusters: [cluster({ services: { longhorn: true } })] },
-            expected: ["Pulumi.test.yaml: homelab:clusters[0].services.longhorn: Longhorn is not installed by this program yet; remove this toggle (README: Platform services)"],
         },
         {
             title: "a malformed pool entry and domain",

@@ -4,6 +4,7 @@ import { proxmoxTags } from "../core/naming";
 import type { ImageSpec } from "../hosts/images";
 import type { VmDefinition } from "../hosts/vmDefinition";
 import { BootstrapContent, ProxmoxVm, vmPlacement } from "../hosts/proxmoxVm";
+import { longhornNodePackages } from "../platform/services/longhorn/longhorn";
 import type { ClusterArgs } from "./contract";
 
 /** Placeholders the redacted copy of a node's user-data shows where real key material goes. */
@@ -78,14 +79,29 @@ export interface NodeOptions {
     readonly dependsOn?: pulumi.Resource[];
 }
 
+/**
+ * What a node's first boot installs for the cluster's storage: with Longhorn on, Ubuntu nodes
+ * (K3s, kubeadm) get open-iscsi and an NFS client before the distribution's own commands. Talos
+ * has them in its image (versions.talosExtensions); load balancers run no volumes.
+ */
+export function storagePrerequisites(cluster: ClusterArgs["cluster"], role: NodeOptions["role"]): ((content: BootstrapContent) => BootstrapContent) | undefined {
+    if (!cluster.services.longhorn || cluster.distribution === "talos" || role === "load-balancer") {
+        return undefined;
+    }
+    const extra = longhornNodePackages();
+    return (content) => ({ files: content.files, packages: [...(content.packages ?? []), ...extra.packages], runcmd: [...extra.runcmd, ...content.runcmd] });
+}
+
 /** One cluster node VM, a child of the cluster component. */
 export function createNode(parent: pulumi.ComponentResource, args: ClusterArgs, vm: VmDefinition, node: NodeOptions): ProxmoxVm {
+    const storage = storagePrerequisites(args.cluster, node.role);
+    const bootstrap = node.bootstrap && storage ? { content: pulumi.output(node.bootstrap.content).apply(storage), redacted: storage(node.bootstrap.redacted) } : node.bootstrap;
     return new ProxmoxVm(
         vm.name,
         {
             ...vmPlacement(args.config, args.images, vm, node.image),
             tags: proxmoxTags("homelab", args.config.stack, args.cluster.name, node.role),
-            bootstrap: node.bootstrap,
+            bootstrap,
             rawUserData: node.rawUserData,
             cloudInitType: node.cloudInitType,
         },

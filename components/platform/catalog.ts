@@ -19,7 +19,7 @@ export const SERVICE_DESCRIPTIONS: Readonly<Record<ServiceName, string>> = {
     externalDns: "external-dns for Cloudflare (public) and, with homelab:platform.pihole, Pi-hole (internal)",
     metricsServer: "metrics-server (on Talos with kubelet-csr-approver for kubelet serving certificates)",
     localPathProvisioner: "local-path-provisioner (kubeadm and Talos; K3s ships it)",
-    longhorn: "Longhorn replicated block storage (optional; not installed yet: the toggle is refused)",
+    longhorn: "Longhorn replicated block storage (optional; its nodes get open-iscsi, or on Talos the kubelet mount for /var/lib/longhorn)",
     velero: "Velero: daily backups, 30-day retention, to the S3 bucket of homelab:platform.velero",
 };
 

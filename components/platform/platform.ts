@@ -14,6 +14,7 @@ import { gatewayNamespace, GATEWAY_RELEASE, gatewayValues, istioBaseValues, isti
 import { METALLB_NAMESPACE, metallbObjects, metallbValues } from "./services/metallb/metallb";
 import { CSR_APPROVER_NAMESPACE, csrApproverValues, metricsServerNamespace, metricsServerValues } from "./services/metricsServer/metricsServer";
 import { LOCAL_PATH_NAMESPACE, localPathDirectory, localPathObjects } from "./services/localPath/localPath";
+import { LONGHORN_NAMESPACE, longhornValues } from "./services/longhorn/longhorn";
 import { credentialsFile, CREDENTIALS_SECRET, dailySchedule, veleroNamespace, veleroValues } from "./services/velero/velero";
 
 export interface PlatformArgs {
@@ -126,6 +127,12 @@ export class Platform extends pulumi.ComponentResource {
             for (const object of localPathObjects(localPathDirectory(cluster.distribution))) {
                 declareObject(cluster.name, `${name}-local-path-${object.kind.toLowerCase()}`, object, { ...onCluster, dependsOn: [ns] });
             }
+        }
+
+        if (on.has("longhorn")) {
+            // Workers carry the volumes; control planes are tainted (kubeadm, Talos) unless there are no workers.
+            const storageNodes = cluster.workers.length > 0 ? cluster.workers.length : cluster.controlPlanes.length;
+            service("longhorn", "longhorn", { chart: versions.charts.longhorn, namespace: LONGHORN_NAMESPACE, values: longhornValues(storageNodes) });
         }
 
         if (on.has("velero")) {

@@ -99,7 +99,7 @@ machine:
     hostname: k8s-dev
   install:
     disk: /dev/sda
-    image: factory.talos.dev/nocloud-installer/dc7b152cb3ea99b821fcb7340ce7168313ce393d663740b791c36f6e95fc8586:v1.11.5
+    image: factory.talos.dev/nocloud-installer/88d1f7a5c4f1d3aba7df787c448c1d3d008ed29cfb34af53fa0df4336a56040b:v1.11.5
     wipe: false
   features:
     rbac: true
@@ -247,5 +247,42 @@ describe("a Talos cluster of three control planes behind a VIP", () => {
     it("install to the boot disk's device: /dev/vda on virtio, /dev/sda on SATA", () => {
         expect((doc("cp-1").machine.install as { disk: string }).disk).toBe("/dev/vda");
         expect((doc("worker").machine.install as { disk: string }).disk).toBe("/dev/sda");
+    });
+});
+
+describe("a Talos cluster with Longhorn", () => {
+    const talosVm = (name: string, ip: string) =>
+        vmYaml(name, {
+            ciuser: "",
+            sshkeys: "",
+            boot: "order=virtio0",
+            ipconfig0: `"ip=${ip}/24,gw=192.168.1.1"`,
+            nested_disks: "\n  virtio:\n    virtio0:\n      disk:\n        storage: local-lvm\n        size: 20G\n  ide:\n    ide2:\n      cloudinit:\n        storage: local-lvm",
+        });
+    const files = { "cp-1.yaml": talosVm("cp-1", "192.168.1.41"), "worker.yaml": talosVm("worker", "192.168.1.44") };
+    const cluster = { name: "lab", role: "workload", distribution: "talos", controlPlanes: ["cp-1"], workers: ["worker"], ...platformFields(0), services: { longhorn: true } };
+    let run: ProgramRun;
+    beforeAll(async () => {
+        run = await runStack({ config: { ...baseConfig(), clusters: [cluster] }, projectDir: makeProject(files) });
+        expect(run.error).toBeUndefined();
+    });
+
+    it("bind-mounts Longhorn's data path into every kubelet, shared, beside local-path's directory", () => {
+        for (const vm of ["cp-1", "worker"]) {
+            const doc = yaml.load(snippetOf(run, vm)) as { machine: { kubelet: { extraMounts: unknown[] } } };
+            expect([vm, doc.machine.kubelet.extraMounts]).toEqual([
+                vm,
+                [
+                    { destination: "/var/local-path-provisioner", type: "bind", source: "/var/local-path-provisioner", options: ["bind", "rshared", "rw"] },
+                    { destination: "/var/lib/longhorn", type: "bind", source: "/var/lib/longhorn", options: ["bind", "rshared", "rw"] },
+                ],
+            ]);
+            expect([vm, schemaErrors(snippetOf(run, vm))]).toEqual([vm, []]);
+        }
+    });
+
+    it("boots an image that already has iscsi-tools and util-linux-tools, so no package is added", () => {
+        expect(byName(run, "lab-longhorn-release").rawInputs.values).toEqual({ persistence: { defaultClass: false, defaultClassReplicaCount: 1 }, defaultSettings: { upgradeChecker: false } });
+        expect(snippetOf(run, "worker")).not.toContain("open-iscsi");
     });
 });

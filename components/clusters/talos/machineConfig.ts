@@ -57,6 +57,11 @@ export interface TalosNodeSpec {
      * https://www.talos.dev/v1.11/kubernetes-guides/configuration/local-storage/
      */
     readonly localPathDirectory?: string;
+    /**
+     * Longhorn's data path, bind-mounted into the kubelet's container with shared propagation so the
+     * CSI plugin's mounts reach the node: https://longhorn.io/docs/1.12.1/advanced-resources/os-distro-specific/talos-linux-support/
+     */
+    readonly longhornDataPath?: string;
 }
 
 const encode = (text: string) => Buffer.from(text, "utf8").toString("base64");
@@ -147,8 +152,12 @@ export function talosMachineConfig(spec: TalosNodeSpec, secrets: TalosSecrets, o
             ...defaults.kubelet,
             nodeIP: { validSubnets: [spec.nodeSubnet] },
             ...(spec.rotateServerCertificates ? { extraArgs: { "rotate-server-certificates": "true" } } : {}),
-            ...(spec.localPathDirectory
-                ? { extraMounts: [{ destination: spec.localPathDirectory, type: "bind", source: spec.localPathDirectory, options: ["bind", "rshared", "rw"] }] }
+            ...(spec.localPathDirectory || spec.longhornDataPath
+                ? {
+                      extraMounts: [spec.localPathDirectory, spec.longhornDataPath]
+                          .filter((dir): dir is string => dir !== undefined)
+                          .map((dir) => ({ destination: dir, type: "bind", source: dir, options: ["bind", "rshared", "rw"] })),
+                  }
                 : {}),
         },
         network,

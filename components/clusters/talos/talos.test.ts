@@ -59,13 +59,13 @@ describe("the dev stack's Talos cluster", () => {
             contentType: "import",
             datastoreId: "local",
             nodeName: "node03",
-            url: "https://factory.talos.dev/image/dc7b152cb3ea99b821fcb7340ce7168313ce393d663740b791c36f6e95fc8586/v1.11.5/nocloud-amd64.qcow2",
-            fileName: "dev-talos-v1.11.5-nocloud-amd64-dc7b152cb3ea.qcow2",
+            url: "https://factory.talos.dev/image/88d1f7a5c4f1d3aba7df787c448c1d3d008ed29cfb34af53fa0df4336a56040b/v1.11.5/nocloud-amd64.qcow2",
+            fileName: "dev-talos-v1.11.5-nocloud-amd64-88d1f7a5c4f1.qcow2",
         });
         for (const vm of ["k8s-dev", "k8s-dev-worker-1"]) {
             const inputs = byName(run, `${vm}-vm`).rawInputs as { initialization: { type: string }; disks: { importFrom: string }[] };
             expect(inputs.initialization.type).toBe("nocloud");
-            expect(inputs.disks[0].importFrom).toBe("local:import/dev-talos-v1.11.5-nocloud-amd64-dc7b152cb3ea.qcow2");
+            expect(inputs.disks[0].importFrom).toBe("local:import/dev-talos-v1.11.5-nocloud-amd64-88d1f7a5c4f1.qcow2");
         }
         expect(run.resources.filter((r) => r.type === "proxmoxve:download/file:File").map((r) => r.name)).toEqual(["image-talos-node03"]);
     });
@@ -99,7 +99,7 @@ describe("the dev stack's Talos cluster", () => {
         expect(unb64(at(doc, "machine.ca.key") as string)).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
         expect(new X509Certificate(unb64(at(doc, "machine.ca.crt") as string)).subject).toBe("CN=talos");
         expect(createPrivateKey(unb64(at(doc, "cluster.serviceAccount.key") as string)).asymmetricKeyType).toBe("rsa");
-        expect(at(doc, "machine.install")).toEqual({ disk: "/dev/sda", image: "factory.talos.dev/nocloud-installer/dc7b152cb3ea99b821fcb7340ce7168313ce393d663740b791c36f6e95fc8586:v1.11.5", wipe: false });
+        expect(at(doc, "machine.install")).toEqual({ disk: "/dev/sda", image: "factory.talos.dev/nocloud-installer/88d1f7a5c4f1d3aba7df787c448c1d3d008ed29cfb34af53fa0df4336a56040b:v1.11.5", wipe: false });
     });
 
     it("gives workers the certificates and tokens but no CA key", () => {

@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import { REDACTED } from "../../core/artefacts";
 import { talosImage, talosInstallerImage } from "./image";
 import { localPathDirectory } from "../../platform/services/localPath/localPath";
+import { LONGHORN_DATA_PATH } from "../../platform/services/longhorn/longhorn";
 import { renderTalosconfig, TALOS_BOOTSTRAP_SCRIPT, talosMachineConfig, TalosNodeSpec, TalosSecrets } from "./machineConfig";
 import type { VmDefinition } from "../../hosts/vmDefinition";
 import { bootDiskDevice } from "../../hosts/guestDisk";
@@ -101,6 +102,7 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
             // Serving certificates signed by the cluster CA, approved by the platform's kubelet-csr-approver.
             rotateServerCertificates: cluster.services.metricsServer,
             localPathDirectory: cluster.services.localPathProvisioner ? localPathDirectory("talos") : undefined,
+            longhornDataPath: cluster.services.longhorn ? LONGHORN_DATA_PATH : undefined,
         });
 
         const nodes: Record<string, ProxmoxVm> = {};
