@@ -2,7 +2,7 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "out/", "tmp/", "coverage/", "*.js"] },
+    { ignores: ["node_modules/", "bin/", "out/", "tmp/", "coverage/", "reports/", ".stryker-tmp/", "*.js"] },
     ...tseslint.configs.recommended,
     {
         // The loader is CommonJS JavaScript: Node runs it before any TypeScript can be compiled.

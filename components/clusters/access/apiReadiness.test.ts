@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as https from "https";
 import * as os from "os";
 import * as path from "path";
+import * as net from "net";
 import { AddressInfo } from "net";
 import * as pulumi from "@pulumi/pulumi";
 import { ApiReadinessInputs, ApiReadinessOutputs, apiReadinessProvider } from "./apiReadiness";
@@ -51,6 +52,25 @@ describe("the API readiness provider", () => {
         await expect(apiReadinessProvider.create({ ...inputs(api.url), timeoutMs: 300 })).rejects.toThrow(
             apiNotReadyError(`cluster lab: API ${api.url}/readyz not ready after 0.3s (last answer: HTTP 503)`),
         );
+    });
+
+    it("fails the create at the overall timeout when the API accepts connections and never answers, whatever the per-request timeout", async () => {
+        const sockets: net.Socket[] = [];
+        const silent = net.createServer((socket) => sockets.push(socket));
+        await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+        const url = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+        try {
+            const started = Date.now();
+            await expect(apiReadinessProvider.create({ ...inputs(url), timeoutMs: 1000, requestTimeoutMs: 60000 })).rejects.toThrow(
+                apiNotReadyError(`cluster lab: API ${url}/readyz not ready after 1s (last answer: ETIMEDOUT: no answer within 1000 ms)`),
+            );
+            expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+            expect(Date.now() - started).toBeLessThan(2500);
+            expect(sockets).toHaveLength(1);
+        } finally {
+            sockets.forEach((s) => s.destroy());
+            await new Promise((resolve) => silent.close(resolve));
+        }
     });
 
     it("asks for an update, never a replacement, when a node's id or the endpoint changes, and for nothing otherwise", async () => {

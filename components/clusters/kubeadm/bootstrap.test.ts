@@ -241,6 +241,22 @@ describe("the kubeadm bootstrap script", () => {
         expect(r.stderr.split("\n").slice(-2)).toEqual(["kubeadm join failed after 2 attempts", ""]);
     });
 
+    it("joins a worker, which has no seeded PKI, after a failed attempt: reset between attempts, no CA put in place", () => {
+        const box = sandbox();
+        box.outcomes("kubeadm", [ENDPOINT_DOWN, "ok", "ok"]);
+        const r = box.run(BOOTSTRAP_SCRIPT_CONTENT, ["join"]);
+        expect([r.status, r.stderr]).toEqual([0, `${ENDPOINT_DOWN}\nkubeadm join failed (attempt 1); retrying while the control-plane endpoint comes up\n`]);
+        expect(r.calls).toEqual([
+            "kubeadm-prepare ",
+            `kubeadm join --config ${JOIN_CONFIG}`,
+            "  pki: missing",
+            "kubeadm reset --force",
+            `kubeadm join --config ${JOIN_CONFIG}`,
+            "  pki: missing",
+        ]);
+        expect(fs.existsSync(path.join(box.root, PKI_DIR.slice(1)))).toBe(false);
+    });
+
     it("runs no kubeadm when preparing the node fails", () => {
         const box = seeded();
         box.outcomes("kubeadm-prepare", ["apt-get install failed after 20 attempts"]);

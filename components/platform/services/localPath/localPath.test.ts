@@ -14,7 +14,17 @@ describe("local-path-provisioner", () => {
             "Deployment/local-path-provisioner",
             "StorageClass/local-path",
         ]);
-        expect(objects.map(validateObject)).toHaveLength(8);
+        // Each validated by its own API schema (validateObject names the schema it used).
+        expect(objects.map(validateObject)).toEqual([
+            "v1/ServiceAccount",
+            "rbac.authorization.k8s.io/v1/Role",
+            "rbac.authorization.k8s.io/v1/ClusterRole",
+            "rbac.authorization.k8s.io/v1/RoleBinding",
+            "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
+            "v1/ConfigMap",
+            "apps/v1/Deployment",
+            "storage.k8s.io/v1/StorageClass",
+        ]);
         const deployment = objects[6] as unknown as { spec: { template: { spec: { containers: { image: string }[] } } } };
         expect(deployment.spec.template.spec.containers[0].image).toBe("docker.io/rancher/local-path-provisioner:v0.0.37");
     });
