@@ -100,11 +100,14 @@ describe("stack config defaults", () => {
     });
 
     it("runs a Vault server with 5 shares, 3 to unseal, initialised at its own address unless initAddress is given", async () => {
-        const { config, problems } = await read({ ...minimal(), vault: { server: { address: "https://vault.home.arpa:8200" } } });
+        // Vault runs on the stack's tools cluster, at a MetalLB address of its pool (config/vaultServer.ts).
+        const withTools = { ...minimal(), clusters: [{ ...(minimal().clusters as Record<string, unknown>[])[0], role: "tools", distribution: "k3s" }] };
+        const { config, problems } = await read({ ...withTools, vault: { server: { address: "https://192.168.1.209:8200" } } });
         expect(problems).toEqual([]);
-        expect(config!.vault!.server).toEqual({ address: "https://vault.home.arpa:8200", initAddress: "https://vault.home.arpa:8200", secretShares: 5, secretThreshold: 3, clientStacks: {} });
+        expect(config!.vault!.server).toEqual({ address: "https://192.168.1.209:8200", initAddress: "https://192.168.1.209:8200", secretShares: 5, secretThreshold: 3, clientStacks: {} });
         expect(config!.vault!.token).toBeUndefined();
-        const own = await read({ ...minimal(), vault: { server: { address: "https://vault.home.arpa:8200", initAddress: "https://192.168.1.80:8200" } } });
-        expect(own.config!.vault!.server!.initAddress).toBe("https://192.168.1.80:8200");
+        const own = await read({ ...withTools, vault: { server: { address: "https://vault.home.arpa:8200", initAddress: "https://192.168.1.208:8200" } } });
+        expect(own.problems).toEqual([]);
+        expect(own.config!.vault!.server!.initAddress).toBe("https://192.168.1.208:8200");
     });
 });
