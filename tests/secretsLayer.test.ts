@@ -46,7 +46,7 @@ describe("Vault and the secrets layer on the committed stacks", () => {
 
     it("gives Vault its MetalLB address from homelab:vault.server.initAddress, TLS and raft", () => {
         const values = byName(runs.tools, "tools-vault-release").rawInputs.values as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- chart values
-        expect(values.ui).toEqual({ enabled: true, serviceType: "LoadBalancer", loadBalancerIP: "192.168.1.209", activeVaultPodOnly: true, externalPort: 8200 });
+        expect(values.ui).toEqual({ enabled: true, serviceType: "LoadBalancer", loadBalancerIP: "192.168.1.209", activeVaultPodOnly: false, externalPort: 8200 });
         expect(values.global).toEqual({ tlsDisable: false });
         expect(values.server.ha).toMatchObject({ enabled: true, replicas: 1, raft: { enabled: true } });
         const release = byName(runs.tools, "tools-vault-release");

@@ -23,7 +23,7 @@ describe("Vault's chart values", () => {
                 extraVolumes: [{ type: "secret", name: "vault-server-tls" }],
                 extraEnvironmentVars: { VAULT_CACERT: "/vault/userconfig/vault-server-tls/ca.crt" },
             },
-            ui: { enabled: true, serviceType: "LoadBalancer", loadBalancerIP: "192.168.1.209", activeVaultPodOnly: true, externalPort: 8200 },
+            ui: { enabled: true, serviceType: "LoadBalancer", loadBalancerIP: "192.168.1.209", activeVaultPodOnly: false, externalPort: 8200 },
         });
         expect(READINESS_PATH).toContain("uninitcode=204");
         expect(raftConfig()).toBe(

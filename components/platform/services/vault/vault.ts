@@ -98,13 +98,17 @@ export function vaultValues(args: VaultValuesArgs): Record<string, unknown> {
                 },
             },
         },
-        // The address clients use: the `vault-ui` Service serves the whole API on 8200, to the active pod only.
+        // The address clients use: the `vault-ui` Service serves the whole API on 8200. Not to the active pod
+        // only: in ha mode that adds `vault-active: "true"` to the selector (templates/ui-service.yaml at
+        // v0.34.1), and Vault's service registration labels an uninitialised or sealed pod not active, so the
+        // address would have no endpoint for the program's own init and unseal (VaultInit), which come through it.
+        // With one replica the only pod is also the active one once unsealed.
         ui: {
             enabled: true,
             serviceType: "LoadBalancer",
             // Read by templates/_helpers.tpl `service.loadBalancer`; MetalLB honours spec.loadBalancerIP.
             loadBalancerIP: args.loadBalancerIp,
-            activeVaultPodOnly: true,
+            activeVaultPodOnly: false,
             externalPort: 8200,
         },
     };
