@@ -58,7 +58,7 @@ type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
  * here to run it on, the Vault this stack runs (the admin password and the destinations' connections
  * live there), and destinations that are other stacks' clusters with a Vault auth method each.
  */
-export function checkArgoCd(values: Raw, report: (path: string, message: string) => void, stack: string): void {
+export function checkArgoCd(values: Raw, report: (path: string, message: string) => void, stack: string, alreadyReported: (path: string) => boolean = () => false): void {
     const argocd = values.argocd as Raw | undefined;
     // Absent, the key reads as its defaults: nothing set means no Argo CD.
     if (!argocd || (!argocd.repoUrl && (argocd.destinations ?? []).length === 0 && (argocd.revision ?? "HEAD") === "HEAD" && (argocd.path ?? ".") === ".")) {
@@ -70,7 +70,7 @@ export function checkArgoCd(values: Raw, report: (path: string, message: string)
     }
     const clusters = ((values.clusters ?? []) as Raw[]).filter(Boolean);
     const tools = clusters.filter((c) => c.role === "tools");
-    if (tools.length !== 1) {
+    if (tools.length !== 1 && !alreadyReported(`${NS}:clusters`)) {
         report(key, tools.length === 0 ? "needs a cluster with role tools in homelab:clusters: Argo CD runs there" : `needs exactly one cluster with role tools to run on, found ${tools.map((c) => c.name).join(", ")}`);
     }
     const vault = values.vault as Raw | undefined;

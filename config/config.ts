@@ -365,10 +365,13 @@ export function readPlatformConfig(issues: IssueCollector): PlatformConfig | und
     if (image && (image.url === undefined) !== (image.fileName === undefined)) {
         report(`${NAMESPACE}:cloudImage`, "url and fileName go together: set both, or neither to use the pinned image");
     }
-    // On the keys that passed their checks; a key already reported is not reported again.
-    checkPlatformRequirements(values, report, (path) => issues.issues.some((i) => i.path === path));
-    checkVaultServer(values, report, (path) => issues.issues.some((i) => i.path === path));
-    checkArgoCd(values, report, stack);
+    // On the keys that passed their checks. A key with a problem reported at it or anywhere under it
+    // (a misspelt toggle in homelab:clusters[0].services) reads as unset here, so checks that look at
+    // it stay silent rather than report it missing.
+    const reportedAt = (path: string) => issues.issues.some((i) => i.path === path || i.path.startsWith(`${path}.`) || i.path.startsWith(`${path}[`));
+    checkPlatformRequirements(values, report, reportedAt);
+    checkVaultServer(values, report, reportedAt);
+    checkArgoCd(values, report, stack, reportedAt);
     if (issues.count !== before) {
         return undefined;
     }

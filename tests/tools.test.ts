@@ -275,6 +275,21 @@ describe("the tools services with real secrets", () => {
             ],
         },
         {
+            title: "a misspelt toggle, and nothing else: the cluster it sits in reads as unset, not as missing",
+            config: {
+                clusters: [cluster({ actionsRunners: true, harbour: true, objectStorage: true })],
+                vault: { server },
+                platform: { ...platform, objectStorge: {} },
+                argocd: { repoUrl: "https://github.com/example/apps.git" },
+                ...secretValues,
+            },
+            secretKeys: [...SECRET_KEYS, ...TOOLS_SECRETS],
+            expected: [
+                'Pulumi.test.yaml: homelab:clusters[0].services.harbour: unknown field (did you mean "harbor"?)',
+                'Pulumi.test.yaml: homelab:platform.objectStorge: unknown field (did you mean "objectStorage"?)',
+            ],
+        },
+        {
             title: "runner bounds, a state bucket that is not created, and no Vault",
             config: {
                 clusters: [cluster(all)],
