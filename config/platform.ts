@@ -349,32 +349,27 @@ export function buildClusterPlatform(c: Raw, stack: StackContext): ClusterPlatfo
     };
 }
 
+/** An S3 bucket's settings with its two secret keys, or undefined until all three are set. */
+function s3Bucket(bucket: Raw | undefined, accessKeyId: unknown, secretAccessKey: unknown) {
+    return bucket && accessKeyId && secretAccessKey
+        ? {
+              bucket: bucket.bucket as string,
+              s3Url: bucket.s3Url as string,
+              region: (bucket.region as string | undefined) ?? "us-east-1",
+              accessKeyId: pulumi.secret(accessKeyId as string),
+              secretAccessKey: pulumi.secret(secretAccessKey as string),
+          }
+        : undefined;
+}
+
 export function buildPlatformSettings(v: Raw): PlatformSettings {
     const p: Raw = v.platform ?? {};
     return {
         acmeEmail: p.acmeEmail,
         pihole: p.pihole && v.piholePassword ? { url: p.pihole.url, password: pulumi.secret(v.piholePassword as string) } : undefined,
-        velero:
-            p.velero && v.veleroAccessKeyId && v.veleroSecretAccessKey
-                ? {
-                      bucket: p.velero.bucket,
-                      s3Url: p.velero.s3Url,
-                      region: p.velero.region ?? "us-east-1",
-                      accessKeyId: pulumi.secret(v.veleroAccessKeyId as string),
-                      secretAccessKey: pulumi.secret(v.veleroSecretAccessKey as string),
-                  }
-                : undefined,
+        velero: s3Bucket(p.velero, v.veleroAccessKeyId, v.veleroSecretAccessKey),
         cloudflareApiToken: v.cloudflareApiToken ? pulumi.secret(v.cloudflareApiToken as string) : undefined,
-        loki:
-            p.loki && v.lokiAccessKeyId && v.lokiSecretAccessKey
-                ? {
-                      bucket: p.loki.bucket,
-                      s3Url: p.loki.s3Url,
-                      region: p.loki.region ?? "us-east-1",
-                      accessKeyId: pulumi.secret(v.lokiAccessKeyId as string),
-                      secretAccessKey: pulumi.secret(v.lokiSecretAccessKey as string),
-                  }
-                : undefined,
+        loki: s3Bucket(p.loki, v.lokiAccessKeyId, v.lokiSecretAccessKey),
         observabilityFromStack: v.observability?.fromStack,
         actionsRunners:
             p.actionsRunners && v.githubAppId && v.githubAppInstallationId && v.githubAppPrivateKey
