@@ -287,7 +287,10 @@ describe("platform config", () => {
         );
         expect(platformTypes(off).filter((t) => !platformTypes(on).includes(t))).toEqual([]);
         const longhorn = byName(on, "lab-longhorn-release");
-        expect(longhorn.rawInputs).toMatchObject({ name: "longhorn", namespace: "longhorn-system", chart: "longhorn", version: "1.12.1", repositoryOpts: { repo: "https://charts.longhorn.io" } });
+        expect(longhorn.rawInputs).toMatchObject({ name: "longhorn", namespace: "longhorn-system", chart: "longhorn", version: "1.12.1", repositoryOpts: { repo: "https://charts.longhorn.io" }, atomic: true, timeout: 900 });
+        // On replace: delete first (one release name per namespace), on the cluster's own provider, after its readiness.
+        expect([longhorn.deleteBeforeReplace, longhorn.protect, longhorn.provider?.split("::")[3]]).toEqual([true, false, "lab-k8s"]);
+        expect(longhorn.dependencies).toContain(byName(on, "lab-ready").urn);
         // One control plane, no workers: one replica.
         expect(longhorn.rawInputs.values).toEqual({ persistence: { defaultClass: false, defaultClassReplicaCount: 1 }, defaultSettings: { upgradeChecker: false } });
         expect(byName(on, "lab-longhorn-ns-namespace").rawInputs.metadata).toMatchObject({ labels: { "pod-security.kubernetes.io/enforce": "privileged" } });
