@@ -125,6 +125,8 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
               })
             : undefined;
     const vaultLayer = config.vault && Object.keys(clusters).length > 0 ? await wireVault(config, clusters, vaultCa, reference, vaultServer) : undefined;
+    // Where the layers write generated credentials: the stack's Vault provider, once the KV mount exists.
+    const vaultWrites = vaultLayer ? { provider: vaultLayer.provider, mount: vaultLayer.mount, dependsOn: vaultLayer.ready } : undefined;
     const vaultPaths = vaultLayer?.paths ?? {};
     // The observability hub, edge collectors and delivery layers (after Vault: the hub stores Grafana's password there).
     const observability = await wireObservabilityLayers({
@@ -132,7 +134,7 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
         clusters,
         platforms,
         nodeCidrs,
-        vault: vaultLayer ? { provider: vaultLayer.provider, mount: vaultLayer.mount, dependsOn: vaultLayer.ready } : undefined,
+        vault: vaultWrites,
         reference: (stack) => reference(stack, "observability-source"),
     });
 
@@ -171,16 +173,15 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
     // The tools role's own services, on the base layer and, for generated credentials, on this stack's Vault.
     const tools: Record<string, ToolsLayer> = {};
     for (const cluster of config.clusters.filter((c) => c.toolsServices.length > 0)) {
-        const first = vmsOf(cluster, "control-plane")[0];
         tools[cluster.name] = new ToolsLayer(cluster.name, {
             stack: config.stack,
             cluster,
             settings: config.platform,
             provider: clusters[cluster.name].provider,
             dependsOn: [clusters[cluster.name].ready],
-            nodeCidr: config.networks[first.network.bridge].cidr,
+            nodeCidr: nodeCidrs[cluster.name],
             istioCrds: platforms[cluster.name].releases["istio-base"],
-            vault: vaultLayer && config.vault?.server ? { provider: vaultLayer.provider, mount: vaultLayer.mount, dependsOn: vaultLayer.ready } : undefined,
+            vault: config.vault?.server ? vaultWrites : undefined,
         });
     }
 
