@@ -17,7 +17,8 @@ import { LOCAL_PATH_NAMESPACE, localPathDirectory, localPathObjects } from "./se
 import { LONGHORN_NAMESPACE, longhornValues } from "./services/longhorn/longhorn";
 import { credentialsFile, CREDENTIALS_SECRET, dailySchedule, veleroNamespace, veleroValues } from "./services/velero/velero";
 
-export interface PlatformArgs {
+/** What every layer on a cluster (the base, the tools layer, the hub) is given. */
+export interface ClusterLayerArgs {
     readonly stack: string;
     readonly cluster: ClusterConfig;
     readonly settings: PlatformSettings;
@@ -27,6 +28,9 @@ export interface PlatformArgs {
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
     /** The nodes' network (CIDR). */
     readonly nodeCidr: string;
+}
+
+export interface PlatformArgs extends ClusterLayerArgs {
     /** The cluster's node names (for kubelet serving-certificate approval). */
     readonly nodeNames: readonly string[];
 }

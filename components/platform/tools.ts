@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import * as vault from "@pulumi/vault";
-import type { ClusterConfig } from "../../config/config";
-import type { PlatformSettings } from "../../config/platform";
+import type { ClusterLayerArgs } from "./platform";
+import type { VaultWrites } from "../vault/kvWrites";
 import { versions } from "../../versions";
 import type { ToolsServiceName } from "./catalog";
 import { HelmService } from "./helmService";
@@ -26,19 +26,11 @@ import {
 } from "./services/objectStorage/objectStorage";
 import { cloudnativePgNamespace, cloudnativePgValues } from "./services/cloudnativePg/cloudnativePg";
 
-export interface ToolsLayerArgs {
-    readonly stack: string;
-    readonly cluster: ClusterConfig;
-    readonly settings: PlatformSettings;
-    /** The cluster's provider; it exists only once the API answers /readyz. */
-    readonly provider: k8s.Provider;
-    /** The cluster's readiness resource(s). */
-    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
-    readonly nodeCidr: string;
+export interface ToolsLayerArgs extends ClusterLayerArgs {
     /** The release that brings Istio's CRDs (VirtualService): the base layer's `istio-base`. */
     readonly istioCrds?: pulumi.Resource;
     /** The Vault this stack runs: generated credentials are written to its KV v2 mount. */
-    readonly vault?: { readonly provider: vault.Provider; readonly mount: pulumi.Input<string>; readonly dependsOn?: pulumi.Input<pulumi.Resource>[] };
+    readonly vault?: VaultWrites;
 }
 
 /**

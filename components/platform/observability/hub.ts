@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import * as vault from "@pulumi/vault";
-import type { ClusterConfig } from "../../../config/config";
-import type { PlatformSettings } from "../../../config/platform";
+import type { ClusterLayerArgs } from "../platform";
+import type { VaultWrites } from "../../vault/kvWrites";
 import { versions } from "../../../versions";
 import { requireValid } from "../../clusters/nodes";
 import { HelmService } from "../helmService";
@@ -19,21 +19,9 @@ import { monitoringNamespace } from "./monitoringNamespace";
 import { Route, virtualService } from "./routes";
 
 /** Where the hub keeps its generated Grafana admin credentials in Vault KV v2, under the stack's folder. */
-export interface HubVault {
-    readonly provider: vault.Provider;
-    readonly mount: pulumi.Input<string>;
-    /** What must exist before the write (the KV mount). */
-    readonly dependsOn?: pulumi.Resource[];
-}
+export type HubVault = VaultWrites;
 
-export interface ObservabilityHubArgs {
-    readonly stack: string;
-    readonly cluster: ClusterConfig;
-    readonly settings: PlatformSettings;
-    readonly provider: k8s.Provider;
-    /** The cluster's readiness. */
-    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
-    readonly nodeCidr: string;
+export interface ObservabilityHubArgs extends ClusterLayerArgs {
     /** The release bringing Istio's CRDs (the platform's istio-base): the VirtualServices wait for it. */
     readonly istioCrds?: pulumi.Resource;
     /** The stack's Vault, when it has one: the Grafana admin password is stored there too. */

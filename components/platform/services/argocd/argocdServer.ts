@@ -6,6 +6,7 @@ import type { ArgoCdSettings } from "../../../../config/argocd";
 import { versions } from "../../../../versions";
 import { requireValid } from "../../../clusters/nodes";
 import { argocdAdminSecretName, argocdConnectionSecretName } from "../../../vault/argocd";
+import type { VaultWrites } from "../../../vault/kvWrites";
 import { HelmService } from "../../helmService";
 import type { ClusterNetwork } from "../../namespace";
 import { declareObject } from "../../objects";
@@ -24,7 +25,7 @@ export interface ArgoCdArgs {
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
     readonly settings: ArgoCdSettings;
     /** Where the admin password is kept: the stack's Vault provider and KV v2 mount. */
-    readonly vault: { readonly provider: vault.Provider; readonly mount: pulumi.Input<string>; readonly dependsOn?: pulumi.Input<pulumi.Resource>[] };
+    readonly vault: VaultWrites;
     /**
      * What the ExternalSecrets need besides Argo CD's namespace: the external-secrets release (its CRDs)
      * and the ClusterSecretStore they read through.
