@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { bool, closest, configKind, int, joinPath, map, object, oneOf, pattern, str, validate, z } from "../components/core/schema";
+import { bool, closest, decodeConfigValue, int, joinPath, map, object, oneOf, pattern, str, validate, z } from "../components/core/schema";
 import { IssueCollector } from "../components/core/issues";
 import { parseCidr, parseIpv4 } from "../components/core/ipmath";
 import { Distribution, versions } from "../versions";
@@ -348,17 +348,11 @@ export function readPlatformConfig(issues: IssueCollector): PlatformConfig | und
             report(fullKey, `is a secret but is stored in plaintext; remove it and run \`pulumi config set --secret ${fullKey} <value>\``);
             continue;
         }
-        let value: unknown = raw;
-        const kind = configKind(declared.schema);
-        if (kind !== "string") {
-            try {
-                value = JSON.parse(raw);
-            } catch {
-                report(fullKey, `must be structured config (${kind}), got ${JSON.stringify(raw)}`);
-                continue;
-            }
+        const decoded = decodeConfigValue(declared.schema, raw, (kind) => report(fullKey, `must be structured config (${kind}), got ${JSON.stringify(raw)}`));
+        if (!decoded) {
+            continue;
         }
-        values[key] = validate(declared.schema, value, fullKey, report);
+        values[key] = validate(declared.schema, decoded.value, fullKey, report);
     }
     checkVault(values, report, (path) => issues.issues.some((i) => i.path === path));
     const image = values.cloudImage as ConfigValues["cloudImage"] | undefined;

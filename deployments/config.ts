@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { bool, closest, configKind, map, pattern, str, validate, z } from "../components/core/schema";
+import { bool, closest, decodeConfigValue, map, pattern, str, validate, z } from "../components/core/schema";
 import { IssueCollector } from "../components/core/issues";
 
 /** This program's config namespace (deployments/Pulumi.yaml `name`). */
@@ -95,17 +95,11 @@ export function readDeploymentsConfig(issues: IssueCollector, repoDir: string): 
             valid.add(key);
             continue;
         }
-        let value: unknown = raw;
-        const kind = configKind(declared.schema);
-        if (kind !== "string") {
-            try {
-                value = JSON.parse(raw);
-            } catch {
-                report(fullKey, `must be ${kind === "boolean" ? "true or false" : `a ${kind === "array" ? "list" : "mapping"}`}`);
-                continue;
-            }
+        const decoded = decodeConfigValue(declared.schema, raw, (kind) => report(fullKey, `must be ${kind === "boolean" ? "true or false" : `a ${kind === "array" ? "list" : "mapping"}`}`));
+        if (!decoded) {
+            continue;
         }
-        const parsed = validate(declared.schema, value, fullKey, report);
+        const parsed = validate(declared.schema, decoded.value, fullKey, report);
         if (parsed !== undefined) {
             values[key] = parsed;
             valid.add(key);

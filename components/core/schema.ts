@@ -142,6 +142,24 @@ export function configKind(schema: z.ZodType): "string" | "boolean" | "array" | 
     return schema instanceof z.ZodRecord ? "map" : "object";
 }
 
+/**
+ * A raw config string as its key's schema expects it: as is for string keys, JSON-decoded for the
+ * others (Pulumi hands structured config over as JSON). On malformed JSON, `malformed` gets the
+ * expected kind and says how to report it; the result is then undefined.
+ */
+export function decodeConfigValue(schema: z.ZodType, raw: string, malformed: (kind: ReturnType<typeof configKind>) => void): { value: unknown } | undefined {
+    const kind = configKind(schema);
+    if (kind === "string") {
+        return { value: raw };
+    }
+    try {
+        return { value: JSON.parse(raw) };
+    } catch {
+        malformed(kind);
+        return undefined;
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Messages
 
