@@ -359,10 +359,12 @@ export function readPlatformConfig(issues: IssueCollector): PlatformConfig | und
     if (image && (image.url === undefined) !== (image.fileName === undefined)) {
         report(`${NAMESPACE}:cloudImage`, "url and fileName go together: set both, or neither to use the pinned image");
     }
-    // On the keys that passed their checks. A key with a problem reported at it or anywhere under it
-    // (a misspelt toggle in homelab:clusters[0].services) reads as unset here, so checks that look at
-    // it stay silent rather than report it missing.
-    const reportedAt = (path: string) => issues.issues.some((i) => i.path === path || i.path.startsWith(`${path}.`) || i.path.startsWith(`${path}[`));
+    // On the keys that passed their checks. A key that failed its own checks, at it or anywhere under it
+    // (a misspelt toggle in homelab:clusters[0].services), reads as unset here, so checks that look at
+    // it stay silent rather than report it missing. Only those schema problems count: a cross-key
+    // problem (a cluster's missing domain) must not silence the other cross-key checks.
+    const schemaProblems = issues.issues.map((i) => i.path);
+    const reportedAt = (path: string) => schemaProblems.some((p) => p === path || p.startsWith(`${path}.`) || p.startsWith(`${path}[`));
     checkPlatformRequirements(values, report, reportedAt);
     checkVaultServer(values, report, reportedAt);
     checkArgoCd(values, report, stack, reportedAt);

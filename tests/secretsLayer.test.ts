@@ -158,6 +158,14 @@ describe("Vault and external-secrets config", () => {
             expected: ["Pulumi.test.yaml: homelab:vault.server.initAddress: 192.168.1.150 is not inside the loadBalancerPool of cluster lab (192.168.1.200-192.168.1.209): MetalLB hands out only those addresses"],
         },
         {
+            title: "an address outside the pool beside a cluster without its domain: one cross-key problem does not hide another",
+            config: { clusters: [tools({ domain: undefined })], vault: { server: { ...server, initAddress: "https://192.168.1.150:8200" } } },
+            expected: [
+                "Pulumi.test.yaml: homelab:clusters[0].domain: is required: certManager, istio and externalDns need it (or switch them off under services)",
+                "Pulumi.test.yaml: homelab:vault.server.initAddress: 192.168.1.150 is not inside the loadBalancerPool of cluster lab (192.168.1.200-192.168.1.209): MetalLB hands out only those addresses",
+            ],
+        },
+        {
             title: "a host name and no initAddress",
             config: { clusters: [tools()], vault: { server: { address: "https://vault.home.arpa:8200" } } },
             expected: [
