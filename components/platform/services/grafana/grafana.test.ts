@@ -18,7 +18,7 @@ describe("Grafana", () => {
             ["Jaeger", "jaeger", "http://jaeger.monitoring.svc:16686"],
         ]);
         const loki = (dataSources(defaultDataSourceUrls("monitoring")) as Values).datasources[1];
-        expect(loki.jsonData.derivedFields[0]).toMatchObject({ name: "TraceID", datasourceUid: "jaeger" });
+        expect(loki.jsonData.derivedFields[0]).toMatchObject({ name: "TraceID", datasourceUid: "jaeger", url: "$${__value.raw}" });
     });
 
     it("serves under its public URL, and sets only keys grafana 12.11.1 has", () => {

@@ -33,8 +33,10 @@ export function dataSources(urls: DataSourceUrls): Record<string, unknown> {
                 uid: DATA_SOURCE_UID.loki,
                 access: "proxy",
                 url: urls.loki,
-                // A log line's trace id opens the trace in Jaeger.
-                jsonData: { derivedFields: [{ name: "TraceID", matcherRegex: "(?:trace_id|traceID|traceId)[=:\\s\"]+(\\w+)", url: "${__value.raw}", datasourceUid: DATA_SOURCE_UID.jaeger }] },
+                // A log line's trace id opens the trace in Jaeger. `$$`: Grafana expands `$VAR`/`${VAR}` from the
+                // environment in provisioning files, and `$$` is its escape for a literal `$`
+                // (https://grafana.com/docs/grafana/latest/administration/provisioning/#using-environment-variables).
+                jsonData: { derivedFields: [{ name: "TraceID", matcherRegex: "(?:trace_id|traceID|traceId)[=:\\s\"]+(\\w+)", url: "$${__value.raw}", datasourceUid: DATA_SOURCE_UID.jaeger }] },
             },
             { name: "Jaeger", type: "jaeger", uid: DATA_SOURCE_UID.jaeger, access: "proxy", url: urls.jaeger },
         ],
