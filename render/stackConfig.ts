@@ -43,13 +43,25 @@ function replaceSecure(value: unknown): { value: unknown; secret: boolean } {
     return { value, secret: false };
 }
 
+/** A YAML file's document; a syntax error names the file, as every other input problem does. */
+function loadYamlFile(file: string): unknown {
+    try {
+        return yaml.load(fs.readFileSync(file, "utf8"));
+    } catch (err) {
+        if (err instanceof yaml.YAMLException) {
+            throw new Error(`${path.basename(file)}: ${err.message}`);
+        }
+        throw err;
+    }
+}
+
 export function readStackConfig(projectDir: string, stack: string): StackConfig {
-    const project = yaml.load(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, { default?: unknown }> };
+    const project = loadYamlFile(path.join(projectDir, "Pulumi.yaml")) as { name: string; config?: Record<string, { default?: unknown }> };
     const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) {
         throw new Error(`no stack file ${path.basename(stackFile)} in ${projectDir}`);
     }
-    const stackDoc = (yaml.load(fs.readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const stackDoc = (loadYamlFile(stackFile) ?? {}) as { config?: Record<string, unknown> };
 
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];

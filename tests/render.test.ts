@@ -5,6 +5,7 @@ import * as path from "path";
 import { collectArtefacts, registerArtefact, resetArtefacts } from "../components/core/artefacts";
 import * as pulumi from "@pulumi/pulumi";
 import { renderCli } from "../render/cli";
+import { readStackConfig } from "../render/stackConfig";
 import { PROJECT_DIR } from "./helpers";
 import { run as runTool } from "./validators";
 
@@ -133,6 +134,13 @@ describe("npm run render", () => {
     it("names a stack file it cannot find", async () => {
         const bad = await renderInProcess("nosuchstack");
         expect([bad.code, bad.err]).toEqual([1, `no stack file Pulumi.nosuchstack.yaml in ${PROJECT_DIR}\n`]);
+    });
+
+    it("names a stack file that is not YAML", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stackfile-"));
+        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        fs.writeFileSync(path.join(dir, "Pulumi.lab.yaml"), "config:\n  homelab:clusters:\n    - name: lab\n   role: tools\n");
+        expect(() => readStackConfig(dir, "lab")).toThrow(/^Pulumi\.lab\.yaml: bad indentation of a mapping entry \(4:8\)/);
     });
 
     it("says how to call it without a stack", async () => {
