@@ -140,7 +140,7 @@ describe("npm run render", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stackfile-"));
         fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
         fs.writeFileSync(path.join(dir, "Pulumi.lab.yaml"), "config:\n  homelab:clusters:\n    - name: lab\n   role: tools\n");
-        expect(() => readStackConfig(dir, "lab")).toThrow(/^Pulumi\.lab\.yaml: bad indentation of a mapping entry \(4:8\)/);
+        expect(() => readStackConfig(dir, "lab")).toThrow(/^Pulumi\.lab\.yaml: bad indentation of a mapping entry \(4:4\)/);
     });
 
     it("says how to call it without a stack", async () => {
