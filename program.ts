@@ -144,16 +144,10 @@ async function buildPlatform({ config, fleet, vaultCa }: LoadedPlatform, options
         if (!cluster.services.externalSecrets || !vaultLayer) {
             continue;
         }
-        const local = cluster.name === vaultCluster?.name;
         const source = vaultLayer.source;
-        const vaultForCluster: VaultSource = local
-            ? {
-                  // Vault's own cluster reaches it at its Service (on its certificate), not through MetalLB.
-                  ...source,
-                  server: `https://vault-active.${VAULT_NAMESPACE.name}.svc:8200`,
-                  display: { ...source.display, server: `https://vault-active.${VAULT_NAMESPACE.name}.svc:8200` },
-              }
-            : source;
+        // Vault's own cluster reaches it at its Service (on its certificate), not through MetalLB.
+        const inCluster = `https://vault-active.${VAULT_NAMESPACE.name}.svc:8200`;
+        const vaultForCluster: VaultSource = cluster.name === vaultCluster?.name ? { ...source, server: inCluster, display: { ...source.display, server: inCluster } } : source;
         secretsLayers[cluster.name] = new SecretsLayer(`${cluster.name}-secrets`, {
             stack: config.stack,
             cluster: cluster.name,
