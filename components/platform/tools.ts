@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import * as vault from "@pulumi/vault";
 import type { ClusterLayerArgs } from "./platform";
-import type { VaultWrites } from "../vault/kvWrites";
+import { VaultWrites, writeKvSecret } from "../vault/kvWrites";
 import { versions } from "../../versions";
 import type { ToolsServiceName } from "./catalog";
 import { HelmService } from "./helmService";
@@ -75,11 +74,9 @@ export class ToolsLayer extends pulumi.ComponentResource {
             releases[key] = svc.release;
             return svc;
         };
-        /** A generated secret kept in Vault KV v2 (deleting it removes every version, as KubeconfigStore does). */
+        /** A generated secret kept in Vault KV v2. */
         const storeInVault = (key: string, path: string, data: Record<string, pulumi.Input<string>>) => {
-            const dataJson = pulumi.secret(pulumi.output(data).apply((d) => JSON.stringify(d)));
-            new vault.kv.SecretV2(`${name}-${key}-vault`, { mount: args.vault!.mount, name: path, dataJson, deleteAllVersions: true }, inVault!);
-            vaultPaths[key] = pulumi.interpolate`${args.vault!.mount}/${path}`;
+            vaultPaths[key] = writeKvSecret(`${name}-${key}-vault`, { mount: args.vault!.mount, path, data }, inVault!);
         };
 
         if (on.has("cloudnativePg")) {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as vault from "@pulumi/vault";
+import { writeKvSecret } from "./kvWrites";
 import { kubeconfigSecretName } from "./paths";
 
 export interface KubeconfigStoreArgs {
@@ -18,20 +18,7 @@ export class KubeconfigStore extends pulumi.ComponentResource {
         super("homelab:vault:KubeconfigStore", name, {}, opts);
         const paths: Record<string, pulumi.Output<string>> = {};
         for (const [cluster, access] of Object.entries(args.clusters)) {
-            const secretName = kubeconfigSecretName(args.stack, cluster);
-            new vault.kv.SecretV2(
-                `${name}-${cluster}`,
-                {
-                    mount: args.mount,
-                    name: secretName,
-                    dataJson: pulumi.secret(access.kubeconfig.apply((kubeconfig) => JSON.stringify({ kubeconfig, endpoint: access.endpoint }))),
-                    // Deleting goes through `<mount>/metadata/...`, which the stack's policy allows; the default
-                    // (a soft delete of the latest version) writes `<mount>/data/...` with `delete`, which it does not.
-                    deleteAllVersions: true,
-                },
-                { parent: this },
-            );
-            paths[cluster] = pulumi.interpolate`${args.mount}/${secretName}`;
+            paths[cluster] = writeKvSecret(`${name}-${cluster}`, { mount: args.mount, path: kubeconfigSecretName(args.stack, cluster), data: { kubeconfig: access.kubeconfig, endpoint: access.endpoint } }, { parent: this });
         }
         this.paths = paths;
         this.registerOutputs({ paths });

@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import * as vault from "@pulumi/vault";
 import type { ClusterLayerArgs } from "../platform";
-import type { VaultWrites } from "../../vault/kvWrites";
+import { VaultWrites, writeKvSecret } from "../../vault/kvWrites";
 import { versions } from "../../../versions";
 import { requireValid } from "../../clusters/nodes";
 import { HelmService } from "../helmService";
@@ -116,19 +115,11 @@ export class ObservabilityHub extends pulumi.ComponentResource {
             service("grafana", versions.charts.grafana, grafanaValues({ rootUrl: this.endpoints.grafana, namespace, storageSize: HUB_SIZING.grafanaStorage }), [secret]);
             routes.push({ name: "grafana", host: `${HUB_HOSTS.grafana}.${domain}`, paths: [], service: GRAFANA_SERVICE.name, port: GRAFANA_SERVICE.port });
             if (args.vault) {
-                const secretName = `${args.stack}/${cluster.name}/grafana`;
-                new vault.kv.SecretV2(
+                this.grafanaAdminVaultPath = writeKvSecret(
                     `${name}-grafana-admin-vault`,
-                    {
-                        mount: args.vault.mount,
-                        name: secretName,
-                        dataJson: pulumi.secret(password.result.apply((p) => JSON.stringify({ username: GRAFANA_ADMIN_USER, password: p, url: this.endpoints.grafana }))),
-                        // As the kubeconfigs: deleting through metadata/, which the stack's policy allows.
-                        deleteAllVersions: true,
-                    },
+                    { mount: args.vault.mount, path: `${args.stack}/${cluster.name}/grafana`, data: { username: GRAFANA_ADMIN_USER, password: password.result, url: this.endpoints.grafana } },
                     { parent: this, provider: args.vault.provider, dependsOn: args.vault.dependsOn },
                 );
-                this.grafanaAdminVaultPath = pulumi.interpolate`${args.vault.mount}/${secretName}`;
             }
         }
         // The VirtualServices need Istio's CRDs (istio-base) and their namespace.

@@ -1,12 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import * as vault from "@pulumi/vault";
 import type { ArgoCdSettings } from "../../../../config/argocd";
 import { versions } from "../../../../versions";
 import { requireValid } from "../../../clusters/nodes";
 import { argocdAdminSecretName, argocdConnectionSecretName } from "../../../vault/argocd";
-import type { VaultWrites } from "../../../vault/kvWrites";
+import { VaultWrites, writeKvSecret } from "../../../vault/kvWrites";
 import { HelmService } from "../../helmService";
 import type { ClusterNetwork } from "../../namespace";
 import { declareObject } from "../../objects";
@@ -70,18 +69,11 @@ export class ArgoCd extends pulumi.ComponentResource {
         // keeps it in state (secret, like the result): the values stay the same on every run, where a
         // hash computed in the program would get a new salt, and the release a new diff, each time.
         const password = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false, keepers: { setAt: ADMIN_PASSWORD_SET_AT } }, child);
-        const adminSecret = argocdAdminSecretName(args.stack, args.cluster);
-        new vault.kv.SecretV2(
+        this.adminPasswordPath = writeKvSecret(
             `${name}-admin-login`,
-            {
-                mount: args.vault.mount,
-                name: adminSecret,
-                dataJson: pulumi.secret(pulumi.jsonStringify({ username: "admin", password: password.result })),
-                deleteAllVersions: true,
-            },
+            { mount: args.vault.mount, path: argocdAdminSecretName(args.stack, args.cluster), data: { username: "admin", password: password.result } },
             { ...onVault, dependsOn: args.vault.dependsOn },
         );
-        this.adminPasswordPath = pulumi.interpolate`${args.vault.mount}/${adminSecret}`;
 
         const service = new HelmService(
             name,

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as vault from "@pulumi/vault";
 import { ClientCertificate } from "../../../pki/certificateAuthority";
 import { argocdConnectionSecretName } from "../../../vault/argocd";
+import { writeKvSecret } from "../../../vault/kvWrites";
 import { declareObject } from "../../objects";
 import { ARGOCD_MANAGER_GROUP, ARGOCD_MANAGER_USER, argocdConnection, argocdManagerBinding } from "./argocd";
 
@@ -39,24 +40,18 @@ export class ArgoCdDestination extends pulumi.ComponentResource {
         // one reaches Argo CD through Vault and the ExternalSecret's hourly refresh.
         const identity = new ClientCertificate(`${name}-client`, { ca: args.clientCa, commonName: ARGOCD_MANAGER_USER, organization: ARGOCD_MANAGER_GROUP }, { parent: this });
         const binding = declareObject(args.cluster, `${name}-cluster-admin`, argocdManagerBinding(), { parent: this, provider: args.provider, dependsOn: args.dependsOn });
-        const secretName = argocdConnectionSecretName(args.stack, args.cluster);
-        new vault.kv.SecretV2(
+        this.path = writeKvSecret(
             `${name}-connection`,
             {
                 mount: args.vault.mount,
-                name: secretName,
-                dataJson: pulumi.secret(
-                    pulumi
-                        .all([args.caCertPem, identity.certPem, identity.keyPem])
-                        .apply(([caCertPem, certPem, keyPem]) => JSON.stringify(argocdConnection(args.cluster, args.endpoint, { caCertPem, certPem, keyPem }))),
-                ),
-                // As the kubeconfig entry: the stack's policy allows deletes through `<mount>/metadata/...` only.
-                deleteAllVersions: true,
+                path: argocdConnectionSecretName(args.stack, args.cluster),
+                data: pulumi
+                    .all([args.caCertPem, identity.certPem, identity.keyPem])
+                    .apply(([caCertPem, certPem, keyPem]) => argocdConnection(args.cluster, args.endpoint, { caCertPem, certPem, keyPem })),
             },
             // Written once the certificate's rights exist, so Argo CD never holds a connection the cluster refuses.
             { parent: this, provider: args.vault.provider, dependsOn: [binding] },
         );
-        this.path = pulumi.interpolate`${args.vault.mount}/${secretName}`;
         this.registerOutputs({ path: this.path });
     }
 }
