@@ -1,22 +1,31 @@
 // @ts-check
 /**
- * Mutation testing of the pure modules (issue 13): `npm run mutate`, or one group at a time with
- * `npm run mutate -- --mutate 'components/core/**\/*.ts'`. Not part of CI: a full run takes long.
+ * Mutation testing of the pure modules (issue 13). `npm run mutate` runs every group in
+ * scripts/mutationGroups.mjs, one Stryker run each, then prints the score per module
+ * (scripts/mutate.mjs); `npm run mutate -- core hosts` runs only those groups. A group is chosen
+ * here through `MUTATE_GROUP`. Not part of CI: a full run takes long.
  * https://stryker-mutator.io/docs/stryker-js/configuration/
  *
  * - The Jest runner uses the project's jest.config.js, so the instrumented TypeScript goes through the
- *   same esbuild transform (loader/jest.js) as every test run; only the roots are narrowed (below).
- * - `enableFindRelatedTests`: a mutant of a file runs only the test files that import it, and of
- *   those, with `coverageAnalysis: "perTest"`, only the tests that reached the mutant.
- * - The whole-program tests (tests/), and the five tests beside modules that evaluate stacks, are left out: each of them evaluates whole stacks under the mock
- *   monitor (seconds per test), and every module is imported by program.ts, so each mutant would run
- *   them all. The score measures the unit tests that sit beside each module, which is where a module's
- *   behaviour should be pinned.
+ *   same esbuild transform (loader/jest.js) as every test run; only the test files are narrowed to
+ *   the group's own unit tests (why: scripts/mutationGroups.mjs), and with
+ *   `coverageAnalysis: "perTest"` a mutant runs only the tests that reached it.
  * - The TypeScript checker drops mutants that do not compile (they would be "killed" for free).
- * - Incremental: reports/stryker-incremental.json is kept out of git (.gitignore): it records results
- *   against the exact source and test text of one machine's last run, so a committed copy would be stale
- *   after any merge and churn in every diff; a re-run after a small change re-tests only what changed.
+ * - Incremental, per group: reports/mutation/<group>.incremental.json is kept out of git (.gitignore):
+ *   it records results against the exact source and test text of one machine's last run, so a committed
+ *   copy would be stale after any merge and churn in every diff; a re-run after a small change re-tests
+ *   only what changed.
  */
+import { mutationGroups } from "./scripts/mutationGroups.mjs";
+
+const groupName = process.env.MUTATE_GROUP;
+if (groupName !== undefined && !(groupName in mutationGroups)) {
+    throw new Error(`MUTATE_GROUP=${groupName} is not a group; the groups are: ${Object.keys(mutationGroups).join(", ")}`);
+}
+/** @type {{ mutate: string[], tests: string[] }[]} */
+const chosen = groupName ? [mutationGroups[/** @type {keyof typeof mutationGroups} */ (groupName)]] : Object.values(mutationGroups);
+const reportName = groupName ?? "all";
+
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 const config = {
     packageManager: "npm",
@@ -24,21 +33,10 @@ const config = {
     jest: {
         projectType: "custom",
         configFile: "jest.config.js",
-        enableFindRelatedTests: true,
+        enableFindRelatedTests: false,
         config: {
             roots: ["<rootDir>/config", "<rootDir>/components", "<rootDir>/driver"],
-            // Beside the modules, these few evaluate whole stacks too (like tests/): left out for the same reason.
-            testPathIgnorePatterns: [
-                "/node_modules/",
-                "/components/clusters/k3s/k3s\\.test\\.ts$",
-                "/components/clusters/kubeadm/kubeadm\\.test\\.ts$",
-                "/components/clusters/kubeadm/kubeadmCluster\\.test\\.ts$",
-                "/components/clusters/talos/machineConfig\\.test\\.ts$",
-                "/components/clusters/talos/talos\\.test\\.ts$",
-                // It serializes the readiness provider with Pulumi's closure serializer and runs the copy,
-                // which cannot carry Stryker's instrumentation (its globals are not in the copy).
-                "/components/clusters/access/apiReadiness\\.test\\.ts$",
-            ],
+            testMatch: chosen.flatMap((group) => group.tests.map((test) => `<rootDir>/${test}`)),
         },
     },
     checkers: ["typescript"],
@@ -52,27 +50,12 @@ const config = {
     // format's defaults, which are such constants, are pinned by components/hosts/vmArgs.test.ts.
     ignoreStatic: true,
     incremental: true,
-    incrementalFile: "reports/stryker-incremental.json",
-    mutate: [
-        "config/*.ts",
-        "components/core/*.ts",
-        "components/hosts/vmDefinition.ts",
-        "components/hosts/vmArgs.ts",
-        "components/hosts/cloudInit.ts",
-        "components/clusters/k3s/bootstrap.ts",
-        "components/clusters/kubeadm/bootstrap.ts",
-        "components/clusters/kubeadm/haproxy.ts",
-        "components/clusters/talos/machineConfig.ts",
-        "components/clusters/access/readiness.ts",
-        "components/platform/services/**/*.ts",
-        "driver/orchestrator.ts",
-        "driver/comment.ts",
-        "!**/*.test.ts",
-    ],
+    incrementalFile: `reports/mutation/${reportName}.incremental.json`,
+    mutate: [...chosen.flatMap((group) => group.mutate), "!**/*.test.ts"],
     ignorePatterns: ["out", "bin", "reports", ".stryker-tmp"],
     reporters: ["clear-text", "progress", "html", "json"],
-    htmlReporter: { fileName: "reports/mutation/mutation.html" },
-    jsonReporter: { fileName: "reports/mutation/mutation.json" },
+    htmlReporter: { fileName: `reports/mutation/${reportName}.html` },
+    jsonReporter: { fileName: `reports/mutation/${reportName}.json` },
     // Two cores, shared: one Jest worker per core.
     concurrency: 2,
     // The readiness and bootstrap-script tests wait on real sockets and child processes.

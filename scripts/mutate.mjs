@@ -1,0 +1,63 @@
+// @ts-check
+/**
+ * `npm run mutate [-- <group> ...] [-- <stryker option> ...]`: one Stryker run per group of
+ * scripts/mutationGroups.mjs (all groups when none is named), then the score of every module from
+ * the groups' JSON reports in reports/mutation/, as the Markdown table the README carries.
+ *
+ * Arguments that name a group choose groups; any other argument is passed to `stryker run`
+ * (for example `--checkers ''` or `--concurrency 1`). `npm run mutate -- --scores` prints the table
+ * from the reports already there, without running anything.
+ *
+ * Score = (killed + timed out) / (killed + timed out + survived + no coverage), Stryker's "total"
+ * score: a mutant no test reaches counts against the module. Mutants that do not compile are
+ * dropped by the TypeScript checker; static mutants are ignored (stryker.config.mjs).
+ * Exit status: Stryker's, when a run fails; 0 otherwise (the scores are reported, not enforced).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { mutationGroups } from "./mutationGroups.mjs";
+
+const args = process.argv.slice(2);
+const onlyScores = args.includes("--scores");
+const groups = args.filter((arg) => arg in mutationGroups);
+const strykerArgs = args.filter((arg) => !(arg in mutationGroups) && arg !== "--scores");
+
+if (!onlyScores) {
+    for (const group of groups.length > 0 ? groups : Object.keys(mutationGroups)) {
+        console.log(`\n== mutation group ${group}: ${mutationGroups[/** @type {keyof typeof mutationGroups} */ (group)].mutate.join(" ")}`);
+        const run = spawnSync("npx", ["stryker", "run", ...strykerArgs], {
+            stdio: "inherit",
+            env: { ...process.env, MUTATE_GROUP: group },
+        });
+        if (run.status !== 0) {
+            console.error(`stryker run for group ${group} exited with ${run.status ?? run.signal}`);
+            process.exit(run.status ?? 1);
+        }
+    }
+}
+
+/** @param {string} status */
+const counted = (status) => ["Killed", "Timeout", "Survived", "NoCoverage"].includes(status);
+const rows = [];
+for (const group of Object.keys(mutationGroups)) {
+    const report = `reports/mutation/${group}.json`;
+    if (!existsSync(report)) {
+        rows.push(`| ${group} (group) | not measured | | | | | |`);
+        continue;
+    }
+    const measured = statSync(report).mtime.toISOString().slice(0, 10);
+    /** @type {{ files: Record<string, { mutants: { status: string }[] }> }} */
+    const json = JSON.parse(readFileSync(report, "utf8"));
+    for (const [file, { mutants }] of Object.entries(json.files).sort(([a], [b]) => a.localeCompare(b))) {
+        const count = (/** @type {string} */ status) => mutants.filter((mutant) => mutant.status === status).length;
+        const valid = mutants.filter((mutant) => counted(mutant.status)).length;
+        const detected = count("Killed") + count("Timeout");
+        const score = valid === 0 ? "n/a" : `${((100 * detected) / valid).toFixed(1)} %`;
+        rows.push(
+            `| \`${file}\` | ${score} | ${count("Killed")} | ${count("Timeout")} | ${count("Survived")} | ${count("NoCoverage")} | ${measured} |`,
+        );
+    }
+}
+console.log("\n| module | score | killed | timed out | survived | no coverage | measured |");
+console.log("|---|---|---|---|---|---|---|");
+for (const row of rows) console.log(row);
