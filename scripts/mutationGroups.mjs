@@ -21,7 +21,17 @@ export const mutationGroups = {
     },
     config: {
         mutate: ["config/*.ts"],
-        tests: ["config/config.test.ts", "config/defaults.test.ts", "config/pools.test.ts"],
+        tests: [
+            "config/config.test.ts",
+            "config/defaults.test.ts",
+            "config/pools.test.ts",
+            "config/fleet.test.ts",
+            "config/platform.test.ts",
+            "config/observability.test.ts",
+            "config/argocd.test.ts",
+            "config/vaultServer.test.ts",
+            "config/load.test.ts",
+        ],
     },
     hosts: {
         mutate: ["components/hosts/vmDefinition.ts", "components/hosts/vmArgs.ts", "components/hosts/cloudInit.ts"],
