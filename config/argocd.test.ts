@@ -1,5 +1,5 @@
 import { buildArgoCdSettings, checkArgoCd } from "./argocd";
-import { recorder } from "./testing/inputs";
+import { recorder } from "./testing/recorder";
 
 /** homelab:argocd's cross-key checks and settings (config/argocd.ts), on values as the reader hands them over. */
 
@@ -78,11 +78,6 @@ describe("checkArgoCd", () => {
         ]);
     });
 
-    it("reports homelab:clusters problems unless told they are already reported", () => {
-        const { report, lines } = recorder();
-        checkArgoCd(values({ repoUrl: REPO }, { clusters: [] }), report, "tools");
-        expect(lines).toEqual(["homelab:argocd: needs a cluster with role tools in homelab:clusters: Argo CD runs there"]);
-    });
 });
 
 describe("buildArgoCdSettings", () => {

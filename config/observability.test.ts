@@ -1,5 +1,5 @@
 import { checkObservabilityRequirements } from "./observability";
-import { recorder } from "./testing/inputs";
+import { recorder } from "./testing/recorder";
 
 /** The observability and delivery layers' config checks (config/observability.ts), on values as the reader hands them over. */
 
@@ -65,6 +65,15 @@ describe("checkObservabilityRequirements", () => {
         ]);
         expect(check({ clusters: edges, observability: { fromStack: "org/homelab/tools" } })).toEqual([]);
         expect(check(withHub([hub("obs"), ...edges]))).toEqual([]);
+    });
+
+    it("reads a cluster without toggles as the defaults of its role", () => {
+        const bare = (name: string, role: string) => ({ name, role, distribution: "k3s" });
+        expect(check(withHub([bare("obs", "observability"), bare("dev", "workload")]))).toEqual([]);
+        expect(check({ clusters: [bare("dev", "workload"), bare("tools", "tools")] })).toEqual([]);
+        expect(check(withHub([bare("obs", "observability")], { platform: {} }))).toEqual([
+            "homelab:platform.loki: is required: Loki runs on obs and needs a bucket and s3Url (or switch it off under services)",
+        ]);
     });
 
     it("refuses fromStack where this stack runs the hub", () => {

@@ -70,7 +70,7 @@ export function checkObservabilityRequirements(values: Raw, report: (path: strin
     const at = (index: number, field: string) => `${NS}:clusters[${index}].${field}`;
     for (const { c, index } of clusters) {
         const role = c.role as ClusterRole;
-        const mine = LAYER_SERVICES_BY_ROLE[role] ?? [];
+        const mine = LAYER_SERVICES_BY_ROLE[role];
         for (const service of LAYER_SERVICES) {
             if (c.services?.[service] !== undefined && !mine.includes(service)) {
                 report(at(index, `services.${service}`), `is not a service of role ${role} (its layer runs ${mine.join(", ")}); remove this toggle`);
@@ -103,9 +103,10 @@ export function checkObservabilityRequirements(values: Raw, report: (path: strin
     // names. Without either they are not installed; asking for one explicitly is an error.
     const fromStack = values.observability?.fromStack as string | undefined;
     if (!hub && !fromStack) {
+        // No hub: no cluster here has role observability, so every cluster is an edge.
         for (const { c, index } of clusters) {
             for (const service of EDGE) {
-                if (c.role !== "observability" && c.services?.[service] === true) {
+                if (c.services?.[service] === true) {
                     report(
                         at(index, `services.${service}`),
                         "needs the observability hub, which this stack does not run: set homelab:observability.fromStack to the stack that does (organization/homelab/tools)",

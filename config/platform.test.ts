@@ -1,5 +1,6 @@
 import { buildClusterPlatform, buildPlatformSettings, checkPlatformRequirements } from "./platform";
-import { recorder, revealed } from "./testing/inputs";
+import { revealed } from "./testing/inputs";
+import { recorder } from "./testing/recorder";
 
 /**
  * The platform layer's config checks and builders (config/platform.ts), called with values shaped as
@@ -31,6 +32,15 @@ describe("checkPlatformRequirements: per cluster", () => {
     it("accepts clusters with what their services need, and skips entries that failed their own checks", () => {
         expect(check(values([workload("dev"), undefined, workload("prod", { distribution: "kubeadm", loadBalancerPool: ["192.168.1.210-192.168.1.219"] })]))).toEqual([]);
         expect(check({ vault: NO_VAULT, platform: {} })).toEqual([]);
+    });
+
+    it("reads a cluster without toggles as its distribution's and role's defaults", () => {
+        const bare = (name: string, distribution: string, role = "workload") => ({ name, role, distribution, domain: `${name}.example.com`, loadBalancerPool: ["192.168.1.200-192.168.1.209"] });
+        expect(check(values([bare("a", "k3s"), bare("b", "talos"), bare("t", "k3s", "tools")]))).toEqual([]);
+        expect(check(values([bare("a", "k3s"), bare("b", "kubeadm")], { cloudflareApiToken: "", veleroAccessKeyId: "" }))).toEqual([
+            `homelab:cloudflareApiToken: is required: cert-manager's DNS-01 and external-dns use it on a, b; ${setIt("cloudflareApiToken")}`,
+            `homelab:veleroAccessKeyId: is required: Velero runs on a, b; ${setIt("veleroAccessKeyId")}`,
+        ]);
     });
 
     it("refuses a toggle switching on what the distribution ships, not one switching it off", () => {

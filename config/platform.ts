@@ -244,6 +244,7 @@ export function checkPlatformRequirements(values: Raw, report: (path: string, me
             return;
         }
         const at = (field: string) => `${NS}:clusters[${index}].${field}`;
+        // Stryker disable next-line ArrayDeclaration: the fallback stands for "ships nothing"; the mutant's "Stryker was here" is no toggle either, since services is a strict object of the catalog's names.
         for (const service of SHIPPED_BY_DISTRIBUTION[c.distribution as Distribution] ?? []) {
             if (c.services?.[service] === true) {
                 report(at(`services.${service}`), `${c.distribution} ships it built in; remove this toggle`);

@@ -1,5 +1,5 @@
 import { checkVaultServer, vaultLoadBalancerIp, vaultServerCluster } from "./vaultServer";
-import { recorder } from "./testing/inputs";
+import { recorder } from "./testing/recorder";
 
 /** What running Vault asks of the stack (config/vaultServer.ts), on values as the reader hands them over. */
 

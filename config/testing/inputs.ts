@@ -93,11 +93,6 @@ export function collect<T>(check: (issues: IssueCollector) => T): { result: T; p
     return { result, problems: issues.issues.map(formatIssue) };
 }
 
-/** A `report(path, message)` that records `path: message` lines. */
-export function recorder(): { report: (path: string, message: string) => void; lines: string[] } {
-    const lines: string[] = [];
-    return { report: (path, message) => lines.push(`${path}: ${message}`), lines };
-}
 
 /**
  * A value with every Output in it resolved, as `{ secret: value }` when it is secret and
