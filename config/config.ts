@@ -285,9 +285,10 @@ export interface PlatformConfig {
 }
 
 function deepFreeze<T>(value: T): T {
-    if (typeof value === "object" && value !== null && !Object.isFrozen(value) && !pulumi.Output.isInstance(value)) {
+    // Object.isFrozen is true for every primitive and for null, so this reaches objects and arrays only.
+    if (!Object.isFrozen(value) && !pulumi.Output.isInstance(value)) {
         Object.freeze(value);
-        for (const inner of Object.values(value)) {
+        for (const inner of Object.values(value as object)) {
             deepFreeze(inner);
         }
     }

@@ -73,6 +73,12 @@ describe("loadPlatform", () => {
         expect(loaded.fleet.all.map((vm) => vm.file)).toEqual(["machines/a.yaml"]);
     });
 
+    it("reports the VM files' problems in file name order", async () => {
+        const names = ["m", "z", "b", "y", "a", "q"];
+        const dir = project(Object.fromEntries(names.map((name) => [`vms/${name}.yaml`, vmFile(name, { cores: "many" })])));
+        expect(await problems(dir, config({ standaloneVms: [] }))).toEqual([...names].sort().map((name) => `vms/${name}.yaml: cores: must be an integer, got string "many"`));
+    });
+
     it("reports a folder it cannot read", async () => {
         expect(await problems(project({}), config())).toEqual(["vms/: the folder of VM definitions cannot be read", 'Pulumi.dev.yaml: homelab:standaloneVms[0]: VM "a" is not defined in vms/']);
     });

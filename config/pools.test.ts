@@ -141,6 +141,7 @@ describe("readOtherStackPools", () => {
             "Pulumi.scalar.yaml": "config:\n  homelab:clusters: prod\n",
             "Pulumi.a.b.yaml": "config:\n  homelab:clusters:\n    - name: dotted\n      loadBalancerPool: [10.0.0.1/32]\n",
             "Pulumi.tools.yml": "config:\n  homelab:clusters:\n    - name: yml\n      loadBalancerPool: [10.0.0.2/32]\n",
+            "old-Pulumi.qa.yaml": "config:\n  homelab:clusters:\n    - name: old\n      loadBalancerPool: [10.0.0.4/32]\n",
             "Pulumi.tools.yaml.bak": "config:\n  homelab:clusters:\n    - name: bak\n      loadBalancerPool: [10.0.0.3/32]\n",
         });
         expect(readOtherStackPools(dir, "test")).toEqual([
