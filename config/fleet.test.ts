@@ -53,6 +53,10 @@ describe("buildFleet: uniqueness across vms/", () => {
         ).toEqual(["vms/b.yaml: network.macaddr: BC:24:11:00:00:01 is also the MAC of vms/a.yaml"]);
     });
 
+    it("reports every later duplicate against the first", () => {
+        expect(problemsOf([vm("a"), vm("b"), vm("c")])).toEqual(["vms/b.yaml: ipconfig0: 192.168.1.50 is also the IP of vms/a.yaml", "vms/c.yaml: ipconfig0: 192.168.1.50 is also the IP of vms/a.yaml"]);
+    });
+
     it("reports a static IPv4 address used twice; DHCP VMs never collide", () => {
         expect(problemsOf([vm("a"), vm("b"), vm("c", { ipconfig0: "ip=dhcp" }), vm("d", { ipconfig0: "ip=dhcp" }), vm("e", { ipconfig0: undefined })])).toEqual([
             "vms/b.yaml: ipconfig0: 192.168.1.50 is also the IP of vms/a.yaml",
@@ -177,6 +181,19 @@ describe("buildFleet: networks and cluster CIDRs", () => {
         expect(problemsOf([vm("a")], withClusters(cluster(0, { name: "c1", controlPlanes: ["a"], serviceCidr: "192.168.1.128/25" })))).toEqual([
             "Pulumi.test.yaml: homelab:clusters[0].serviceCidr: 192.168.1.128/25 overlaps the node network vmbr0 (192.168.1.0/24)",
         ]);
+    });
+});
+
+describe("buildFleet: CIDRs with host bits", () => {
+    it("reads every network and cluster CIDR by its network, as the config schema accepts them", () => {
+        const config = platformConfig({
+            networks: {
+                vmbr0: { bridge: "vmbr0", cidr: "192.168.1.7/24", gateway: "192.168.1.1", dnsServers: [] },
+                vmbr1: { bridge: "vmbr1", cidr: "10.0.0.5/24", gateway: "10.0.0.1", dnsServers: [] },
+            },
+            clusters: [cluster(0, { name: "t", distribution: "talos", controlPlanes: ["a", "b", "c"], vip: "192.168.1.100", podCidr: "10.244.0.9/16", serviceCidr: "10.96.0.1/12" })],
+        });
+        expect(problemsOf([vm("a", { ipconfig0: ip(51) }), vm("b", { ipconfig0: ip(52) }), vm("c", { ipconfig0: ip(53) })], config)).toEqual([]);
     });
 });
 
@@ -344,7 +361,7 @@ describe("buildFleet: Talos VIPs", () => {
     });
 
     it("refuses a VIP that is any VM's address, or another cluster's VIP", () => {
-        expect(problemsOf([...cps(), vm("other", { ipconfig0: ip(60) })], withClusters(talos({ vip: "192.168.1.60" })))).toEqual([
+        expect(problemsOf([...cps(), vm("dhcp", { ipconfig0: "ip=dhcp" }), vm("none", { ipconfig0: undefined }), vm("other", { ipconfig0: ip(60) })], withClusters(talos({ vip: "192.168.1.60" })))).toEqual([
             "Pulumi.test.yaml: homelab:clusters[0].vip: 192.168.1.60 is also the IP of vms/other.yaml",
         ]);
         const two = withClusters(talos({ vip: "192.168.1.100" }), talos({ controlPlanes: ["d"], vip: "192.168.1.100" }, 1), talos({ controlPlanes: ["e"], vip: "192.168.1.100" }, 2));
@@ -421,10 +438,10 @@ describe("buildFleet: what each owned VM boots", () => {
     });
 
     it("names the boot disk by its slot when the definition carries no field path", () => {
-        const parsed = vm("s", { nested_disks: { scsi: { scsi1: { disk: { storage: "local-lvm", size: "2G" } } } }, boot: "order=scsi1" });
+        const parsed = vm("s", { nested_disks: { scsi: { scsi10: { disk: { storage: "local-lvm", size: "2G" } } } }, boot: "order=scsi10" });
         const bare: VmDefinition = { ...parsed, disks: parsed.disks.map((d) => ({ ...d, fieldPath: undefined })) };
         expect(problemsOf([bare], platformConfig({ standaloneVms: ["s"] }))).toEqual([
-            "vms/s.yaml: nested_disks.scsi.scsi1.disk.size: 2G is smaller than the Ubuntu 24.04 cloud image it is imported from (3.5 GiB), and Proxmox cannot shrink a disk (s clones no template, so it boots the cloud image pinned in versions.ts); use at least 4G",
+            "vms/s.yaml: nested_disks.scsi.scsi10.disk.size: 2G is smaller than the Ubuntu 24.04 cloud image it is imported from (3.5 GiB), and Proxmox cannot shrink a disk (s clones no template, so it boots the cloud image pinned in versions.ts); use at least 4G",
         ]);
     });
 });

@@ -39,7 +39,8 @@ function checkUniqueness(vms: readonly VmDefinition[], config: PlatformConfig, i
     const templateIds = new Map(Object.entries(config.proxmox.templates).map(([name, t]) => [t.vmId, name]));
     for (const vm of vms) {
         const report = issues.forFile(vm.file);
-        const sameName = firstSeen(names, vm.name.toLowerCase(), vm);
+        // VM names are DNS labels, lowercase only (VM_FILE_SCHEMA): compared as written.
+        const sameName = firstSeen(names, vm.name, vm);
         if (sameName) {
             report("name", `"${vm.name}" is also the name of ${sameName.file}`);
         }
@@ -63,8 +64,8 @@ function checkUniqueness(vms: readonly VmDefinition[], config: PlatformConfig, i
                 report("ipconfig0", `${vm.ipv4.address} is also the IP of ${sameIp.file}`);
             }
         }
-        // A static ip6= (dhcp and auto have no "/"), compared in one spelling: fd00::5 and fd00:0:0::5 are one address.
-        const ipv6 = vm.ipv6?.address.includes("/") ? parseIpv6(vm.ipv6.address.split("/")[0]) : undefined;
+        // A static ip6= (dhcp and auto parse as no address), compared in one spelling: fd00::5 and fd00:0:0::5 are one address.
+        const ipv6 = vm.ipv6 ? parseIpv6(vm.ipv6.address.split("/")[0]) : undefined;
         if (ipv6) {
             const sameIp = firstSeen(ips, canonicalIpv6(ipv6), vm);
             if (sameIp) {
@@ -208,6 +209,7 @@ function checkKubeadmVersion(cluster: ClusterConfig, config: PlatformConfig, iss
     if (cluster.distribution !== "kubeadm") {
         return;
     }
+    // Stryker disable next-line Regex: a kubeadm version is v1.34.1 or 1.34.1; dropping the first "v" anywhere else changes nothing in the first two fields.
     const minor = cluster.version.replace(/^v/, "").split(".").slice(0, 2).join(".");
     if (!(minor in versions.kubeadmPauseImage)) {
         const pinned = Object.keys(versions.kubeadmPauseImage).join(", ");
@@ -241,6 +243,7 @@ function checkVip(cluster: ClusterConfig, controlPlanes: readonly VmDefinition[]
         report(path, `the control planes are on ${bridges.join(" and ")}; a VIP moves only within one network`);
         return;
     }
+    // Stryker disable next-line ConditionalExpression: without the guard, no control plane defined looks up config.networks[undefined], which differs only if a bridge is literally named "undefined".
     const network = bridges.length === 1 ? config.networks[bridges[0]] : undefined;
     if (network) {
         const cidr = parseCidr(network.cidr, false)!;
@@ -286,7 +289,7 @@ function guestOf(vm: VmDefinition, membership: Membership, config: PlatformConfi
  * Cross-file checks over the whole fleet, then works out which VMs this stack owns.
  * Every problem goes to `issues`. References to `broken` VMs (files already reported) are not reported again.
  */
-export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig, issues: IssueCollector, broken: ReadonlySet<string> = new Set(), otherPools: readonly ForeignPool[] = []): Fleet {
+export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig, issues: IssueCollector, broken: ReadonlySet<string>, otherPools: readonly ForeignPool[]): Fleet {
     const sorted = [...vms].sort((a, b) => a.file.localeCompare(b.file));
     checkUniqueness(sorted, config, issues);
     for (const vm of sorted) {
@@ -334,8 +337,9 @@ export function buildFleet(vms: readonly VmDefinition[], config: PlatformConfig,
                 report(path, `${name} is a Talos node: it boots the Talos image, so clone in ${vm.file} must be null`);
             }
             // Talos installs to, and upgrades, the disk its config names: it must be the boot disk's stable device.
-            const device = vm.disks.length > 0 ? bootDiskDevice(vm) : undefined;
-            if (device && "problem" in device) {
+            // A valid VM file has a disk (vmDefinition.ts: "the VM needs at least one disk").
+            const device = bootDiskDevice(vm);
+            if ("problem" in device) {
                 issues.forFile(vm.file)("nested_disks", `a Talos node names its boot disk in its machine config, but ${device.problem}`);
             }
         }
