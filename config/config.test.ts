@@ -248,6 +248,10 @@ describe("readPlatformConfig", () => {
         const message = "Pulumi.dev.yaml: homelab:cloudImage: url and fileName go together: set both, or neither to use the pinned image";
         expect((await read({ ...minimal(), cloudImage: { url: "https://images.example.com/debian.qcow2" } })).problems).toEqual([message]);
         expect((await read({ ...minimal(), cloudImage: { fileName: "debian.qcow2" } })).problems).toEqual([message]);
+        // A cloud image that failed its own check is not asked for its other half.
+        expect((await read({ ...minimal(), cloudImage: { url: "ftp://images.example.com/debian.qcow2" } })).problems).toEqual([
+            'Pulumi.dev.yaml: homelab:cloudImage.url: "ftp://images.example.com/debian.qcow2" is not an http(s) URL',
+        ]);
         const both = await read({ ...minimal(), cloudImage: { url: "https://images.example.com/debian.qcow2", fileName: "debian.qcow2", checksum: "abc", checksumAlgorithm: "sha256" } });
         expect(both.problems).toEqual([]);
         expect(both.config!.cloudImage).toStrictEqual({ url: "https://images.example.com/debian.qcow2", fileName: "debian.qcow2", checksum: "abc", checksumAlgorithm: "sha256" });
@@ -324,6 +328,12 @@ describe("readPlatformConfig", () => {
         expect(crossKey.problems).toEqual([
             "Pulumi.dev.yaml: homelab:clusters[0].domain: is required: certManager, istio and externalDns need it (or switch them off under services)",
             "Pulumi.dev.yaml: homelab:cloudflareApiToken: is required: cert-manager's DNS-01 and external-dns use it on lab; set it with `pulumi config set --secret homelab:cloudflareApiToken <value>`",
+        ]);
+        // A key's own problem does not silence the checks of other keys.
+        const other = await read({ ...minimal(), veleroAccessKeyId: "" }, { secret: ["proxmoxApiToken", "veleroSecretAccessKey"] });
+        expect(other.problems).toEqual([
+            "Pulumi.dev.yaml: homelab:cloudflareApiToken: is a secret but is stored in plaintext; remove it and run `pulumi config set --secret homelab:cloudflareApiToken <value>`",
+            "Pulumi.dev.yaml: homelab:veleroAccessKeyId: is required: Velero runs on lab; set it with `pulumi config set --secret homelab:veleroAccessKeyId <value>`",
         ]);
         // A key whose name only starts like a reported one is still checked.
         const prefix = await read({ ...minimal(), vault: { address: "https://vault.home.arpa:8200" }, vaultToken: "hvs.x" }, { secret: ["proxmoxApiToken", "cloudflareApiToken", "veleroAccessKeyId", "veleroSecretAccessKey"] });
