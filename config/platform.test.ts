@@ -176,6 +176,9 @@ describe("checkPlatformRequirements: the tools services", () => {
             `homelab:stateBackupAccessKeyId: is required: objectStorage copies its state bucket on t; ${setIt("stateBackupAccessKeyId")}`,
             `homelab:stateBackupSecretAccessKey: is required: objectStorage copies its state bucket on t; ${setIt("stateBackupSecretAccessKey")}`,
         ]);
+        expect(check(toolsValues([...on, tools("u", { objectStorage: true })], { platform: { velero: VELERO } }))).toEqual([
+            "homelab:platform.objectStorage: is required: objectStorage runs on t, u and needs a backup location for its state bucket (or switch it off under services)",
+        ]);
         expect(check(withStorage({ ...STORAGE, stateBucket: "state" }))).toEqual(["homelab:platform.objectStorage.stateBucket: state is not one of buckets (pulumi-state, velero)"]);
         expect(check(withStorage({ ...STORAGE, buckets: ["pulumi-state", "velero", "pulumi-state"] }))).toEqual(["homelab:platform.objectStorage.buckets: lists a bucket twice"]);
         expect(check(toolsValues(on, { platform: undefined }))).toEqual([]);

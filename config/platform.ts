@@ -294,15 +294,16 @@ function checkToolsRequirements(
 ): void {
     const toolsUsers = (service: ToolsServiceName) => clusters.filter((c) => c && toolsServices(c.role as ClusterRole, c.services ?? {}).includes(service)).map((c) => c.name as string);
     clusters.forEach((c, index) => {
+        if (!c) {
+            return;
+        }
         for (const service of TOOLS_SERVICES) {
-            if (c?.services?.[service] === true && c.role !== "tools") {
+            if (c.services?.[service] === true && c.role !== "tools") {
                 report(`${NS}:clusters[${index}].services.${service}`, `belongs to the tools role; ${c.name} has role ${c.role}`);
             }
         }
-        const on = c ? toolsServices(c.role as ClusterRole, c.services ?? {}) : [];
-        const exposed = on.filter((s) => s === "harbor" || s === "objectStorage");
-        const base = c ? resolveServices(c.distribution as Distribution, c.services ?? {}) : undefined;
-        if (exposed.length > 0 && base && !base.istio) {
+        const exposed = toolsServices(c.role as ClusterRole, c.services ?? {}).filter((s) => s === "harbor" || s === "objectStorage");
+        if (exposed.length > 0 && !resolveServices(c.distribution as Distribution, c.services ?? {}).istio) {
             report(`${NS}:clusters[${index}].services.istio`, `is required: ${needs(exposed)} to serve through the cluster's gateway`);
         }
     });
@@ -310,7 +311,7 @@ function checkToolsRequirements(
     const platformOk = values.platform !== undefined;
     const runners = toolsUsers("actionsRunners");
     if (runners.length > 0 && platformOk) {
-        const r = values.platform?.actionsRunners;
+        const r = values.platform.actionsRunners;
         if (!r) {
             report(`${NS}:platform.actionsRunners`, `is required: actionsRunners runs on ${runners.join(", ")} and needs githubConfigUrl (or switch it off under services)`);
         } else if (r.minRunners > r.maxRunners) {
@@ -322,7 +323,7 @@ function checkToolsRequirements(
     secret("githubAppPrivateKey", runners, "actionsRunners runs");
     const storage = toolsUsers("objectStorage");
     if (storage.length > 0 && platformOk) {
-        const o = values.platform?.objectStorage;
+        const o = values.platform.objectStorage;
         if (!o) {
             report(`${NS}:platform.objectStorage`, `is required: objectStorage runs on ${storage.join(", ")} and needs a backup location for its state bucket (or switch it off under services)`);
         } else if (!o.buckets.includes(o.stateBucket)) {
