@@ -244,6 +244,28 @@ describe("readPlatformConfig", () => {
         ]);
     });
 
+    it("checks addresses and CIDRs by parsing them, host bits allowed", async () => {
+        expect((await read({ ...minimal(), networks: { vmbr0: { cidr: "192.168.1.0/33", gateway: "192.168.1.300" } } })).problems).toEqual([
+            'Pulumi.dev.yaml: homelab:networks.vmbr0.cidr: "192.168.1.0/33" is not a CIDR like 192.168.1.0/24',
+            'Pulumi.dev.yaml: homelab:networks.vmbr0.gateway: "192.168.1.300" is not an IPv4 address',
+        ]);
+        const hostBits = await read({ ...minimal(), networks: { vmbr0: { cidr: "192.168.1.7/24", gateway: "192.168.1.1" } } });
+        expect(hostBits.problems).toEqual([]);
+        expect(hostBits.config!.networks.vmbr0.cidr).toBe("192.168.1.7/24");
+    });
+
+    it("reports a Vault key that failed its own check alone", async () => {
+        expect((await read({ ...minimal(), vault: { address: "ftp://vault.home.arpa" }, vaultToken: "hvs.x" })).problems).toEqual([
+            'Pulumi.dev.yaml: homelab:vault.address: "ftp://vault.home.arpa" is not a URL like https://vault.home.arpa:8200',
+        ]);
+    });
+
+    it("takes this stack's token with an address", async () => {
+        const { config, problems } = await read({ ...minimal(), vault: { address: "https://vault.home.arpa:8200" }, vaultToken: "hvs.x" });
+        expect(problems).toEqual([]);
+        expect(await revealed(config!.vault!.token)).toStrictEqual({ secret: "hvs.x" });
+    });
+
     it("needs the cloud image's url and fileName together", async () => {
         const message = "Pulumi.dev.yaml: homelab:cloudImage: url and fileName go together: set both, or neither to use the pinned image";
         expect((await read({ ...minimal(), cloudImage: { url: "https://images.example.com/debian.qcow2" } })).problems).toEqual([message]);
