@@ -81,10 +81,11 @@ export function checkArgoCd(values: Raw, report: (path: string, message: string)
     const seen = new Map<string, number>();
     (argocd.destinations as ArgoCdDestination[]).forEach((d, i) => {
         const at = `${key}.destinations[${i}]`;
+        // Stryker disable next-line ArrayDeclaration: the fallback stands for "no clusters listed"; a list holding the mutant's "Stryker was here" instead includes no destination either, since destinations' clusters are DNS labels (ARGOCD_KEYS).
+        const listed = (clientStacks[d.stack] ?? []).includes(d.cluster);
         if (d.stack === stack) {
             report(`${at}.stack`, `is this stack: Argo CD reaches its own cluster in-cluster; list only the workload stacks' clusters`);
-        // Stryker disable next-line ArrayDeclaration: the fallback stands for "no clusters listed"; a list holding the mutant's "Stryker was here" instead includes no destination either, since destinations' clusters are DNS labels (ARGOCD_KEYS).
-        } else if (vault?.server && !(clientStacks[d.stack] ?? []).includes(d.cluster)) {
+        } else if (vault?.server && !listed) {
             report(at, `${d.stack}/${d.cluster} is not listed under ${NS}:vault.server.clientStacks.${d.stack}: that stack needs its scoped token to write the connection`);
         }
         if (seen.has(d.cluster)) {
