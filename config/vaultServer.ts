@@ -43,7 +43,8 @@ export function checkVaultServer(values: Raw, report: (path: string, message: st
     }
     const { c, index } = tools[0];
     const at = (field: string) => `${NS}:clusters[${index}].${field}`;
-    const services = resolveServices(c.distribution as Distribution, c.services ?? {}, { vault: true });
+    // Only MetalLB and cert-manager are looked at, and neither depends on the stack having Vault.
+    const services = resolveServices(c.distribution as Distribution, c.services ?? {});
     if (!services.metallb) {
         report(at("services.metallb"), `Vault runs on cluster ${c.name} (homelab:vault.server) and takes its address from MetalLB: remove this toggle`);
     }
