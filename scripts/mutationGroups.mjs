@@ -40,6 +40,7 @@ export const mutationGroups = {
             "components/clusters/access/readiness.ts",
         ],
         tests: [
+            "components/clusters/k3s/bootstrap.test.ts",
             "components/clusters/kubeadm/bootstrap.test.ts",
             "components/clusters/kubeadm/haproxy.test.ts",
             "components/clusters/talos/machineConfigDocument.test.ts",
