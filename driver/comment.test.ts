@@ -242,12 +242,12 @@ describe("PR comment details", () => {
     });
 
     it("names no resource for a policy about the whole stack, and keeps each policy violation once", () => {
-        const policy = (enforcementLevel: "mandatory" | "advisory", resourceUrn?: string): EngineEvent => ({
+        const policy = (enforcementLevel: "mandatory" | "warning", resourceUrn?: string): EngineEvent => ({
             sequence: 1,
             timestamp: 1,
             policyEvent: { resourceUrn, message: " \x1b[1mno VMs on node pve3\x1b[0m\n", color: "always", policyName: "placement", policyPackName: "homelab", policyPackVersion: "1", policyPackVersionTag: "1", enforcementLevel },
         });
-        expect(diagnostics([policy("advisory"), policy("advisory"), policy("mandatory"), policy("mandatory", VM), policy("mandatory", VM)])).toEqual([
+        expect(diagnostics([policy("warning"), policy("warning"), policy("mandatory"), policy("mandatory", VM), policy("mandatory", VM)])).toEqual([
             { severity: "warning", resource: undefined, message: "policy homelab/placement: no VMs on node pve3" },
             { severity: "error", resource: undefined, message: "policy homelab/placement: no VMs on node pve3" },
             { severity: "error", resource: "vm-1", message: "policy homelab/placement: no VMs on node pve3" },
