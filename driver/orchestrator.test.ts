@@ -428,6 +428,8 @@ describe("failures the CLI reports in other shapes", () => {
         ] as const) {
             let reject: (e: unknown) => void = () => undefined;
             const pending = new Promise<never>((_resolve, r) => (reject = r));
+            // Should the run end without waiting for the operation, its late rejection must fail this test, not the process.
+            pending.catch(() => undefined);
             const { automation, cancels } = failing(() => pending, undefined, cancelError);
             const cancel = new AbortController();
             setTimeout(() => cancel.abort(), 20);
