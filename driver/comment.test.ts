@@ -1,5 +1,5 @@
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
-import { COMMENT_LIMIT, changedResources, commentMarker, diagnostics, renderComment, stackMarker, stripAnsi } from "./comment";
+import { COMMENT_LIMIT, changedResources, commentMarker, diagnostics, noStacksComment, renderComment, stackMarker, stripAnsi } from "./comment";
 import { DEV_PREVIEW_CHANGES, DEV_PREVIEW_EVENTS, PROD_FAILED_PREVIEW_EVENTS } from "./fixtures/events";
 import type { StackRun } from "./orchestrator";
 
@@ -339,5 +339,32 @@ describe("PR comment details", () => {
         expect(lines.filter((l) => /^\s*```/.test(l)).length % 2).toBe(0);
         expect(md.length).toBeLessThanOrEqual(900);
         expect(md.length).toBeGreaterThan(900 - 64 - 200);
+    });
+
+    it("keeps the same message on two resources as two diagnostics", () => {
+        expect(diagnostics([diag("error", "boom", VM), diag("error", "boom", `${VM}-2`)])).toEqual([
+            { severity: "error", resource: "vm-1", message: "boom" },
+            { severity: "error", resource: "vm-1-2", message: "boom" },
+        ]);
+    });
+
+    it("joins several totals without an unchanged count, and trims the CLI's message", () => {
+        const md = renderComment([run("a", { changes: { create: 1, delete: 2 } }), run("b", { result: "failed", message: "boom\n\n" })], { project: "p" });
+        expect(section(md, "a").split("\n")[0]).toBe("### `a`: 1 to create, 2 to delete");
+        expect(section(md, "b")).toContain("**Error**\n\n```text\nboom\n```\n");
+    });
+
+    it("when trimming inside a later stack, closes only its <details>, not the ones already closed", () => {
+        const warnings = Array.from({ length: 40 }, (_, i) => diag("warning", `warning number ${i}`, VM));
+        const md = renderComment([run("a", {}), run("b", { events: warnings })], { project: "p", limit: 1200 });
+        const lines = md.split("\n");
+        expect(md).toContain("<!-- platform-preview:p/b -->");
+        expect([lines.filter((l) => l === "<details>").length, lines.filter((l) => l === "</details>").length]).toEqual([2, 2]);
+    });
+
+    it("replaces earlier previews with a note when the changes affect no stack", () => {
+        expect(noStacksComment("homelab")).toBe(
+            "<!-- platform-preview:homelab -->\n## Pulumi preview: `homelab`\n\nThe pull request's latest changes affect no stack (the path filters of `deployments/paths.ts`): nothing to preview. The previews this comment showed before are gone with the changes that caused them.\n",
+        );
     });
 });

@@ -478,3 +478,53 @@ describe("cancelled before anything starts", () => {
         expect(fake.timeline).toHaveLength(1);
     });
 });
+
+describe("more of what a run reports", () => {
+    it("names every failed stack a skipped one waited for", async () => {
+        const fake = new FakeAutomation({ a: { ops: { up: [{ error: new OperationError("command", "a broke") }] } }, b: { ops: { up: [{ error: new OperationError("command", "b broke") }] } }, c: {} });
+        const out = capture();
+        const runs = await runStacks({ automation: fake, operation: "up", stacks: ["a", "b", "c"], console: out.console, graph: { a: [], b: [], c: ["a", "b"] }, now: () => 0 });
+        expect(runs[2]).toEqual({ stack: "c", operation: "up", result: "skipped", changes: {}, durationMs: 0, message: "skipped: a failed, b failed", events: [], attempts: 0 });
+    });
+
+    it("a drift whose refresh fails stops there; one whose preview fails counts both operations' attempts", async () => {
+        const fake = new FakeAutomation({
+            tools: { ops: { refresh: [{ error: new OperationError("command", "refresh broke") }] } },
+            dev: { ops: { preview: [{ error: new OperationError("command", "preview broke") }] } },
+            prod: {},
+        });
+        const { runs } = await drive(fake, "drift", { graph: { tools: [], dev: [], prod: [] } });
+        expect(runs.map((r) => [r.stack, r.result, r.message, r.attempts, r.changes, r.events])).toEqual([
+            ["tools", "failed", "refresh broke", 1, {}, []],
+            ["dev", "failed", "preview broke", 2, {}, []],
+            ["prod", "succeeded", "no drift", 2, {}, []],
+        ]);
+        expect(fake.timeline.filter((e) => e.stack === "tools").map((e) => e.operation)).toEqual(["refresh"]);
+    });
+
+    it("a stack that could not be selected carries no events", async () => {
+        const fake = new FakeAutomation({ tools: {}, dev: { selectError: new OperationError("stack-not-found", "no stack named 'dev' found") }, prod: {} });
+        const { runs } = await drive(fake, "preview");
+        expect(runs[1]).toMatchObject({ result: "failed", events: [], attempts: 1, changes: {} });
+    });
+
+    it("Ctrl-C after a stack finished says nothing about it", async () => {
+        const fake = new FakeAutomation({ tools: { ops: { up: [{ durationMs: 10 }] } }, dev: { ops: { up: [{ durationMs: 10_000 }] } }, prod: { ops: { up: [{ durationMs: 10_000 }] } } });
+        const cancel = new AbortController();
+        setTimeout(() => cancel.abort(), 100);
+        const { out } = await drive(fake, "up", { cancel: cancel.signal, cancelGraceMs: 5_000 });
+        expect(out.lines().filter((l) => l.includes("cancelling"))).toEqual(["dev   | cancelling up: waiting for running steps to finish", "prod  | cancelling up: waiting for running steps to finish"]);
+    });
+
+    it("with the second Ctrl-C already given, the first one runs `pulumi cancel` at once", async () => {
+        const fake = new FakeAutomation({ tools: { ops: { up: [{ durationMs: 10_000, ignoreSignal: true }] } }, dev: {}, prod: {} });
+        const cancel = new AbortController();
+        const force = new AbortController();
+        force.abort();
+        setTimeout(() => cancel.abort(), 30);
+        const started = performance.now();
+        await drive(fake, "up", { cancel: cancel.signal, force: force.signal, cancelGraceMs: 60_000 });
+        expect(performance.now() - started).toBeLessThan(2_000);
+        expect(fake.cancels).toEqual(["tools"]);
+    });
+});
