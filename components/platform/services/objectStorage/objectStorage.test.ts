@@ -223,7 +223,9 @@ describe("object storage (SeaweedFS)", () => {
         const { TARGET_ACCESS_KEY_ID: _, ...without } = JOB_ENV; // eslint-disable-line @typescript-eslint/no-unused-vars
         const result = runScript(without);
         expect(result.status).not.toBe(0);
-        expect(result.stderr).toMatch(/TARGET_ACCESS_KEY_ID/);
+        // dash says "not set or null", bash "null or not set": the shell's own message for `${VAR:?}`.
+        expect(result.stderr).toMatch(/TARGET_ACCESS_KEY_ID: parameter (not set or null|null or not set)\n$/);
+        expect(result.stdout).toBe("");
         expect(result.recorded).toBe("");
     });
 
