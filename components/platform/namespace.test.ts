@@ -1,5 +1,5 @@
 import { validateObject } from "../../tests/kubeModels";
-import { namespaceObject, namespacePolicies, NamespaceSpec } from "./namespace";
+import { namespaceObject, namespacePolicies, NamespaceSpec } from "./namespaceSpec";
 
 const network = { nodeCidr: "192.168.1.0/24" };
 

@@ -1,6 +1,6 @@
 import { chartKeys, unknownKeys } from "../../../../tests/chartKeys";
 import { validateObject } from "../../../../tests/kubeModels";
-import { namespaceObject } from "../../namespace";
+import { namespaceObject } from "../../namespaceSpec";
 import { ARC_CONTROLLER_NAMESPACE, ARC_CONTROLLER_SERVICE_ACCOUNT, controllerValues, GITHUB_APP_SECRET, githubAppSecretData, runnerNamespace, scaleSetValues } from "./actionsRunners";
 
 const args = { githubConfigUrl: "https://github.com/my-org", runnerScaleSetName: "homelab", minRunners: 1, maxRunners: 4, containerMode: "dind" as const };

@@ -2,7 +2,7 @@ import { X509Certificate } from "crypto";
 import { chartKeys, unknownKeys } from "../../../../tests/chartKeys";
 import { validateObject } from "../../../../tests/kubeModels";
 import { issueCa, issueLeaf } from "../../../../tests/openssl";
-import { namespacePolicies } from "../../namespace";
+import { namespacePolicies } from "../../namespaceSpec";
 import {
     ADMIN_PASSWORD_SET_AT,
     APPLICATION_HEALTH_LUA,

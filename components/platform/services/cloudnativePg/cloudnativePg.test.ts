@@ -1,5 +1,5 @@
 import { chartKeys, unknownKeys } from "../../../../tests/chartKeys";
-import { namespacePolicies } from "../../namespace";
+import { namespacePolicies } from "../../namespaceSpec";
 import { cloudnativePgNamespace, cloudnativePgValues } from "./cloudnativePg";
 
 describe("CloudNativePG", () => {

@@ -1,6 +1,6 @@
 import { chartKeys, unknownKeys } from "../../../../tests/chartKeys";
 import { validateObject } from "../../../../tests/kubeModels";
-import { namespacePolicies } from "../../namespace";
+import { namespacePolicies } from "../../namespaceSpec";
 import { raftConfig, READINESS_PATH, urlHost, VAULT_NAMESPACE, vaultCertificateNames, vaultTlsObjects, vaultValues } from "./vault";
 
 describe("Vault's chart values", () => {
