@@ -65,13 +65,13 @@ describe("the root Application", () => {
     const app = rootApplication({ repoUrl: "https://github.com/example/homelab-apps.git", revision: "main", path: "apps" });
 
     it("syncs the repository's path into argocd, automated with prune and self-heal, creating namespaces", () => {
-        expect(app).toStrictEqual({
+        expect(rootApplication({ repoUrl: "https://git.example.com/apps.git", revision: "v1.2.0", path: "clusters/all" })).toStrictEqual({
             apiVersion: "argoproj.io/v1alpha1",
             kind: "Application",
             metadata: { name: "root", namespace: "argocd" },
             spec: {
                 project: "default",
-                source: { repoURL: "https://github.com/example/homelab-apps.git", targetRevision: "main", path: "apps" },
+                source: { repoURL: "https://git.example.com/apps.git", targetRevision: "v1.2.0", path: "clusters/all" },
                 destination: { server: "https://kubernetes.default.svc", namespace: "argocd" },
                 syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"] },
             },

@@ -39,6 +39,7 @@ describe("the ClusterSecretStore", () => {
 
     it("reads KV v2 at the mount, logging in with the cluster's own auth method and role", () => {
         expect(CLUSTER_SECRET_STORE).toBe("vault");
+        const store = clusterSecretStore({ cluster: "dev", server: "https://vault.home.arpa:8200", mount: "homelab", caPem: CA, audiences: loginAudiences("talos", "https://192.168.1.12:6443") });
         expect(store).toStrictEqual({
             apiVersion: "external-secrets.io/v1",
             kind: "ClusterSecretStore",
@@ -49,7 +50,8 @@ describe("the ClusterSecretStore", () => {
                         server: "https://vault.home.arpa:8200",
                         path: "homelab",
                         version: "v2",
-                        caBundle: Buffer.from(CA).toString("base64"),
+                        // The PEM's bytes, base64-encoded (not the PEM's own base64 body).
+                        caBundle: "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUIKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=",
                         auth: {
                             kubernetes: {
                                 mountPath: "kubernetes-dev",
@@ -66,6 +68,7 @@ describe("the ClusterSecretStore", () => {
 
     it("trusts the system's CAs without a CA PEM", () => {
         const plain = clusterSecretStore({ cluster: "x", server: "https://v:8200", mount: "m", caPem: "", audiences: ["vault"] });
+        expect([plain.apiVersion, plain.kind, plain.metadata]).toStrictEqual(["external-secrets.io/v1", "ClusterSecretStore", { name: "vault" }]);
         expect(plain.spec).toStrictEqual({
             provider: {
                 vault: {

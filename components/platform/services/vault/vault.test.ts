@@ -13,7 +13,7 @@ describe("Vault's chart values", () => {
     });
 
     it("runs one raft replica with TLS, a volume, a probe that passes while sealed, and the MetalLB address", () => {
-        expect(values).toStrictEqual({
+        expect(vaultValues({ loadBalancerIp: "192.168.1.209" })).toStrictEqual({
             global: { tlsDisable: false },
             injector: { enabled: false },
             server: {
