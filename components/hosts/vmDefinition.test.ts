@@ -6,7 +6,7 @@ import * as path from "path";
 import { parseIpConfig, parseVmFile, VmDefinition } from "./vmDefinition";
 import { vmJsonSchema } from "./vmSchema";
 import { BUS_SLOTS, BUSES, CPU_TYPES, cpuTypeProblem, macProblem } from "./hardware";
-import { FIXTURES, PROJECT_DIR, vmYaml } from "../../tests/helpers";
+import { FIXTURES, PROJECT_DIR, vmYaml } from "../../tests/vmFiles";
 
 function load(file: string): { vm?: VmDefinition; problems: string[] } {
     const problems: string[] = [];
