@@ -514,6 +514,7 @@ export function parseVmFile(file: string, text: string, report: Report): ParsedV
     try {
         doc = yaml.load(text);
     } catch (err) {
+        // Stryker disable next-line ConditionalExpression: js-yaml reports every problem of a text as a YAMLException (too deep a nesting too, by its maxDepth); the rethrow is for a fault of the program, which no file produces
         if (err instanceof yaml.YAMLException) {
             report("", err.mark ? `line ${err.mark.line + 1}: ${err.reason}` : err.reason);
             return { name: fallbackName };
