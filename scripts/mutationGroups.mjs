@@ -17,7 +17,13 @@
 export const mutationGroups = {
     core: {
         mutate: ["components/core/*.ts"],
-        tests: ["components/core/ipmath.test.ts", "components/core/schema.test.ts"],
+        tests: [
+            "components/core/ipmath.test.ts",
+            "components/core/schema.test.ts",
+            "components/core/issues.test.ts",
+            "components/core/artefacts.test.ts",
+            "components/core/naming.test.ts",
+        ],
     },
     config: {
         mutate: ["config/*.ts"],
