@@ -1,7 +1,8 @@
-import { OperationError, PulumiCliMissingError } from "./automation";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { Automation, OperationError, PulumiCliMissingError } from "./automation";
 import { DriverConsole } from "./console";
 import { FakeAutomation, TimelineEntry } from "./fixtures/fakeAutomation";
-import { DriverOperation, OrchestratorOptions, StackRun, exitCode, resultTable, runStacks, summaryLine } from "./orchestrator";
+import { DEFAULT_RETRY, DriverOperation, OrchestratorOptions, StackRun, changeCount, exitCode, resultTable, retryDelay, runStacks, summarize, summaryLine } from "./orchestrator";
 
 function capture() {
     const chunks: string[] = [];
@@ -291,5 +292,239 @@ describe("the final table", () => {
                 "obs    up         skipped          0        0        0         0         -",
             ].join("\n"),
         );
+    });
+});
+
+describe("retry delays and change counts", () => {
+    it("doubles the delay from the base on each attempt, capped at the maximum", () => {
+        const policy = { attempts: 9, baseDelayMs: 5_000, maxDelayMs: 60_000 };
+        expect([1, 2, 3, 4, 5, 6].map((n) => retryDelay(policy, n))).toEqual([5_000, 10_000, 20_000, 40_000, 60_000, 60_000]);
+        expect(DEFAULT_RETRY).toEqual({ attempts: 4, baseDelayMs: 5_000, maxDelayMs: 60_000 });
+    });
+
+    it("counts every step kind that changes something, not same or read", () => {
+        expect(changeCount({ same: 40, read: 3, create: 1, update: 2, delete: 1, replace: 4 })).toBe(8);
+        expect(changeCount({ same: 40, read: 3 })).toBe(0);
+        expect(changeCount({ "create-replacement": 1, "delete-replaced": 1 })).toBe(2);
+        expect(changeCount({ create: undefined, update: 2 })).toBe(2);
+    });
+
+    it("sorts stacks by result", () => {
+        const r = (stack: string, result: StackRun["result"]): StackRun => ({ stack, operation: "up", result, changes: {}, durationMs: 0, events: [], attempts: 1 });
+        expect(summarize([r("a", "succeeded"), r("b", "drifted"), r("c", "failed"), r("d", "skipped"), r("e", "cancelled"), r("f", "succeeded")])).toEqual({
+            succeeded: ["a", "f"],
+            drifted: ["b"],
+            failed: ["c"],
+            skipped: ["d"],
+            cancelled: ["e"],
+        });
+    });
+});
+
+describe("what a run prints", () => {
+    const pre = (urn: string, type = "proxmoxve:index/vmLegacy:VmLegacy"): EngineEvent => ({ sequence: 1, timestamp: 1, resourcePreEvent: { metadata: { op: "create", urn, type, provider: "" } } });
+
+    it("the start, the first progress line once the engine plans a resource, the CLI's output, and the result with its changes", async () => {
+        const events = [pre("urn:pulumi:dev::homelab::pulumi:pulumi:Stack::homelab-dev", "pulumi:pulumi:Stack"), pre("urn:pulumi:dev::homelab::proxmoxve:index/vmLegacy:VmLegacy::vm-1")];
+        const fake = new FakeAutomation({ dev: { ops: { up: [{ events, output: "Updating (dev)\npartial", changes: { create: 1, update: 2, delete: 3, replace: 4, same: 5 } }] } } });
+        const out = capture();
+        let clock = 0;
+        const runs = await runStacks({ automation: fake, operation: "up", stacks: ["dev"], console: out.console, graph: { dev: [] }, now: () => (clock += 1_000) });
+        expect(out.lines()).toEqual([
+            "dev   | up started",
+            "dev   | Updating (dev)",
+            "dev   | up: 0/1 resources done, 1 in progress (1.0s)",
+            "dev   | partial",
+            "dev   | up succeeded in 3.0s: 1 create, 2 update, 3 delete, 4 replace",
+        ]);
+        expect(runs).toEqual([{ stack: "dev", operation: "up", result: "succeeded", changes: { create: 1, update: 2, delete: 3, replace: 4, same: 5 }, durationMs: 3_000, message: undefined, events, attempts: 1 }]);
+    });
+
+    it("no progress line while the engine has planned only the stack itself, and `no changes` when nothing changed", async () => {
+        const fake = new FakeAutomation({ dev: { ops: { preview: [{ events: [pre("urn:pulumi:dev::homelab::pulumi:pulumi:Stack::homelab-dev", "pulumi:pulumi:Stack")], changes: { same: 3 } }] } } });
+        const out = capture();
+        await runStacks({ automation: fake, operation: "preview", stacks: ["dev"], console: out.console, graph: { dev: [] }, now: () => 0 });
+        expect(out.lines()).toEqual(["dev   | preview started", "dev   | preview succeeded in 0ms: no changes"]);
+    });
+});
+
+describe("policy packs", () => {
+    it("go to previews and updates only: drift's preview has them, its refresh, refresh and destroy do not", async () => {
+        const packs = ["policies/homelab"];
+        const seen: Record<string, unknown[]> = {};
+        for (const operation of ["preview", "up", "refresh", "drift", "destroy"] as const) {
+            const fake = new FakeAutomation({ tools: {}, dev: {}, prod: {} });
+            await drive(fake, operation, { policyPacks: packs });
+            seen[operation] = fake.timeline.filter((e) => e.stack === "dev").map((e) => [e.operation, e.policyPacks]);
+        }
+        expect(seen).toEqual({
+            preview: [["preview", packs]],
+            up: [["up", packs]],
+            refresh: [["refresh", undefined]],
+            drift: [
+                ["refresh", undefined],
+                ["preview", packs],
+            ],
+            destroy: [["destroy", undefined]],
+        });
+        const fake = new FakeAutomation({ tools: {}, dev: {}, prod: {} });
+        await drive(fake, "up");
+        expect(fake.timeline.map((e) => e.policyPacks)).toEqual([undefined, undefined, undefined]);
+    });
+});
+
+describe("failures the CLI reports in other shapes", () => {
+    /** An Automation whose one stack fails as told; `cancel` records its calls and fails as told. */
+    function failing(run: () => Promise<never>, select?: () => Promise<never>, cancelError?: unknown) {
+        const cancels: string[] = [];
+        const automation: Automation = {
+            select: async (stack) =>
+                select
+                    ? select()
+                    : {
+                          name: stack,
+                          run,
+                          maskedOutputs: async () => ({}),
+                          secretOutputs: async () => ({}),
+                          cancel: async () => {
+                              cancels.push(stack);
+                              if (cancelError !== undefined) {
+                                  throw cancelError;
+                              }
+                          },
+                      },
+        };
+        return { automation, cancels };
+    }
+    const runDev = async (automation: Automation, extra: Partial<OrchestratorOptions> = {}) => {
+        const out = capture();
+        const runs = await runStacks({ automation, operation: "up", stacks: ["dev"], console: out.console, graph: { dev: [] }, now: () => 0, ...extra });
+        return { runs, lines: out.lines() };
+    };
+
+    it("an error that is not an OperationError fails the stack with its message, or its text when it is no Error", async () => {
+        const { runs } = await runDev(failing(() => Promise.reject(new TypeError("spawn pulumi EACCES"))).automation);
+        expect(runs[0]).toMatchObject({ result: "failed", message: "spawn pulumi EACCES", attempts: 1 });
+        const thrown = await runDev(failing(() => Promise.reject("exit code 255")).automation);
+        expect(thrown.runs[0]).toMatchObject({ result: "failed", message: "exit code 255", attempts: 1 });
+        expect(thrown.lines).toEqual(["dev   | up started", "dev   | up failed in 0ms: exit code 255"]);
+    });
+
+    it("a select that throws something other than an Error", async () => {
+        const { runs, lines } = await runDev(failing(() => Promise.reject(new Error("unused")), () => Promise.reject("backend unreachable")).automation);
+        expect(runs[0]).toMatchObject({ result: "failed", message: "cannot select the stack: backend unreachable", attempts: 1 });
+        expect(lines).toEqual(["dev   | up failed in 0ms: cannot select the stack: backend unreachable"]);
+    });
+
+    it("an operation the CLI reports as cancelled is cancelled, not failed, even without Ctrl-C", async () => {
+        const { runs } = await runDev(failing(() => Promise.reject(new OperationError("cancelled", "update canceled"))).automation);
+        expect(runs[0]).toMatchObject({ result: "cancelled", message: "cancelled: update canceled", attempts: 1 });
+    });
+
+    it("says so when `pulumi cancel` itself fails, and still ends the stack cancelled", async () => {
+        for (const [cancelError, said] of [
+            [new Error("no update in progress"), "no update in progress"],
+            ["exit status 1", "exit status 1"],
+        ] as const) {
+            let reject: (e: unknown) => void = () => undefined;
+            const pending = new Promise<never>((_resolve, r) => (reject = r));
+            // Should the run end without waiting for the operation, its late rejection must fail this test, not the process.
+            pending.catch(() => undefined);
+            const { automation, cancels } = failing(() => pending, undefined, cancelError);
+            const cancel = new AbortController();
+            setTimeout(() => cancel.abort(), 20);
+            const running = runDev(automation, { cancel: cancel.signal, cancelGraceMs: 30, interruptRunning: false });
+            await new Promise((resolve) => setTimeout(resolve, 150));
+            reject(new OperationError("cancelled", "the update was cancelled"));
+            const { runs, lines } = await running;
+            expect(cancels).toEqual(["dev"]);
+            expect(lines).toEqual([
+                "dev   | up started",
+                "dev   | cancelling up: waiting for running steps to finish",
+                "dev   | up still running: pulumi cancel",
+                `dev   | pulumi cancel failed: ${said}`,
+                "dev   | up cancelled in 0ms: cancelled: the update was cancelled",
+            ]);
+            expect(runs[0].result).toBe("cancelled");
+        }
+    });
+});
+
+describe("cancelled before anything starts", () => {
+    it("starts no stack when Ctrl-C came before the run", async () => {
+        const fake = new FakeAutomation({ tools: {}, dev: {}, prod: {} });
+        const cancel = new AbortController();
+        cancel.abort();
+        const { runs, out } = await drive(fake, "up", { cancel: cancel.signal });
+        expect(runs.map((r) => [r.stack, r.result, r.message, r.attempts])).toEqual([
+            ["tools", "cancelled", "not started: cancelled", 0],
+            ["dev", "skipped", "skipped: tools cancelled", 0],
+            ["prod", "skipped", "skipped: tools cancelled", 0],
+        ]);
+        expect(fake.selected).toEqual([]);
+        expect(out.lines()).toEqual(["dev   | skipped: tools cancelled", "prod  | skipped: tools cancelled"]);
+        expect(summaryLine(runs)).toBe("ran: none; failed: none; skipped: dev, prod; cancelled: tools");
+    });
+
+    it("Ctrl-C during the backoff of a locked stack ends the wait at once and starts no further attempt", async () => {
+        const locked = new OperationError("concurrent-update", "the stack is currently locked by 1 lock(s)");
+        const fake = new FakeAutomation({ tools: { ops: { up: [{ error: locked }] } }, dev: {}, prod: {} });
+        const cancel = new AbortController();
+        setTimeout(() => cancel.abort(), 50);
+        const started = performance.now();
+        const { runs } = await drive(fake, "up", { cancel: cancel.signal, retry: { attempts: 4, baseDelayMs: 10_000, maxDelayMs: 10_000 } });
+        expect(performance.now() - started).toBeLessThan(2_000);
+        expect(runs[0]).toMatchObject({ stack: "tools", result: "cancelled", message: "not started: cancelled", attempts: 1 });
+        expect(fake.timeline).toHaveLength(1);
+    });
+});
+
+describe("more of what a run reports", () => {
+    it("names every failed stack a skipped one waited for", async () => {
+        const fake = new FakeAutomation({ a: { ops: { up: [{ error: new OperationError("command", "a broke") }] } }, b: { ops: { up: [{ error: new OperationError("command", "b broke") }] } }, c: {} });
+        const out = capture();
+        const runs = await runStacks({ automation: fake, operation: "up", stacks: ["a", "b", "c"], console: out.console, graph: { a: [], b: [], c: ["a", "b"] }, now: () => 0 });
+        expect(runs[2]).toEqual({ stack: "c", operation: "up", result: "skipped", changes: {}, durationMs: 0, message: "skipped: a failed, b failed", events: [], attempts: 0 });
+    });
+
+    it("a drift whose refresh fails stops there; one whose preview fails counts both operations' attempts", async () => {
+        const fake = new FakeAutomation({
+            tools: { ops: { refresh: [{ error: new OperationError("command", "refresh broke") }] } },
+            dev: { ops: { preview: [{ error: new OperationError("command", "preview broke") }] } },
+            prod: {},
+        });
+        const { runs } = await drive(fake, "drift", { graph: { tools: [], dev: [], prod: [] } });
+        expect(runs.map((r) => [r.stack, r.result, r.message, r.attempts, r.changes, r.events])).toEqual([
+            ["tools", "failed", "refresh broke", 1, {}, []],
+            ["dev", "failed", "preview broke", 2, {}, []],
+            ["prod", "succeeded", "no drift", 2, {}, []],
+        ]);
+        expect(fake.timeline.filter((e) => e.stack === "tools").map((e) => e.operation)).toEqual(["refresh"]);
+    });
+
+    it("a stack that could not be selected carries no events", async () => {
+        const fake = new FakeAutomation({ tools: {}, dev: { selectError: new OperationError("stack-not-found", "no stack named 'dev' found") }, prod: {} });
+        const { runs } = await drive(fake, "preview");
+        expect(runs[1]).toMatchObject({ result: "failed", events: [], attempts: 1, changes: {} });
+    });
+
+    it("Ctrl-C after a stack finished says nothing about it", async () => {
+        const fake = new FakeAutomation({ tools: { ops: { up: [{ durationMs: 10 }] } }, dev: { ops: { up: [{ durationMs: 10_000 }] } }, prod: { ops: { up: [{ durationMs: 10_000 }] } } });
+        const cancel = new AbortController();
+        setTimeout(() => cancel.abort(), 100);
+        const { out } = await drive(fake, "up", { cancel: cancel.signal, cancelGraceMs: 5_000 });
+        expect(out.lines().filter((l) => l.includes("cancelling"))).toEqual(["dev   | cancelling up: waiting for running steps to finish", "prod  | cancelling up: waiting for running steps to finish"]);
+    });
+
+    it("with the second Ctrl-C already given, the first one runs `pulumi cancel` at once", async () => {
+        const fake = new FakeAutomation({ tools: { ops: { up: [{ durationMs: 10_000, ignoreSignal: true }] } }, dev: {}, prod: {} });
+        const cancel = new AbortController();
+        const force = new AbortController();
+        force.abort();
+        setTimeout(() => cancel.abort(), 30);
+        const started = performance.now();
+        await drive(fake, "up", { cancel: cancel.signal, force: force.signal, cancelGraceMs: 60_000 });
+        expect(performance.now() - started).toBeLessThan(2_000);
+        expect(fake.cancels).toEqual(["tools"]);
     });
 });

@@ -2,8 +2,28 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { APT_LOCK_TIMEOUT_SECONDS, BOOTSTRAP_SCRIPT_CONTENT, INIT_CONFIG, JOIN_CONFIG, PKI_DIR, PKI_SEED_DIR, PREPARE_SCRIPT, pauseImageFor, prepareScript } from "./bootstrap";
-import { requireTool, run as runTool } from "../../../tests/validators";
+import {
+    APT_LOCK_TIMEOUT_SECONDS,
+    BOOTSTRAP_SCRIPT,
+    BOOTSTRAP_SCRIPT_CONTENT,
+    BOOTSTRAP_TOKEN,
+    discoveryTokenCaCertHash,
+    INIT_CONFIG,
+    initConfiguration,
+    JOIN_CONFIG,
+    joinConfiguration,
+    KubeadmNodeSpec,
+    kubeadmNodeBootstrap,
+    KubeadmPki,
+    kubernetesMinor,
+    PKI_DIR,
+    PKI_SEED_DIR,
+    PREPARE_SCRIPT,
+    pauseImageFor,
+    prepareScript,
+} from "./bootstrap";
+import { issueCa } from "../../../tests/openssl";
+import { requireTool, run as runTool, writeTemp } from "../../../tests/validators";
 
 /**
  * The node scripts run for real under /bin/sh, with stand-ins on PATH for the commands that would
@@ -274,5 +294,204 @@ describe("the kubeadm bootstrap script", () => {
         requireTool("shellcheck", "shellcheck");
         const result = runTool("shellcheck", ["-s", "sh", "-"], BOOTSTRAP_SCRIPT_CONTENT);
         expect([result.status, result.output]).toEqual([0, ""]);
+    });
+});
+
+function opensslDiscoveryHash(caPem: string): string {
+    const ca = writeTemp("ca.crt", caPem);
+    const pub = runTool("openssl", ["x509", "-pubkey", "-noout", "-in", ca]).output;
+    const der = runTool("sh", ["-c", `openssl pkey -pubin -outform der -in ${writeTemp("pub.pem", pub)} | openssl dgst -sha256 -hex`]).output;
+    return `sha256:${der.trim().split("= ").pop()}`;
+}
+
+describe("the kubeadm discovery hash", () => {
+    it.each(["ECDSA CA", "another CA"])("equals openssl's for the same %s", (cn) => {
+        requireTool("openssl", "openssl");
+        const ca = issueCa(cn).certPem;
+        expect(discoveryTokenCaCertHash(ca)).toBe(opensslDiscoveryHash(ca));
+        expect(discoveryTokenCaCertHash(ca)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    });
+});
+
+describe("kubernetesMinor", () => {
+    it.each([
+        ["v1.34.1", "1.34"],
+        ["1.33.5", "1.33"],
+        ["v1.34", "1.34"],
+    ])("of %s is %s", (version, minor) => {
+        expect(kubernetesMinor(version)).toBe(minor);
+    });
+});
+
+const PKI: KubeadmPki = {
+    ca: { certPem: "ca cert\n", keyPem: "ca key\n" },
+    frontProxyCa: { certPem: "front-proxy cert\n", keyPem: "front-proxy key\n" },
+    etcdCa: { certPem: "etcd cert\n", keyPem: "etcd key\n" },
+    saKeyPem: "sa key\n",
+    saPubPem: "sa pub\n",
+};
+const TOKEN = "abcdef.0123456789abcdef";
+const nodeBase = {
+    clusterName: "prod",
+    kubernetesVersion: "v1.34.1",
+    controlPlaneEndpoint: "192.168.1.30:6443",
+    certSans: ["192.168.1.30", "prod.lab"],
+    podSubnet: "10.244.0.0/16",
+    serviceSubnet: "10.96.0.0/12",
+    bootstrapToken: TOKEN,
+};
+const initSpec: KubeadmNodeSpec = { ...nodeBase, role: "init", nodeName: "cp-1", nodeIp: "192.168.1.31", pki: PKI };
+const controlPlaneSpec: KubeadmNodeSpec = { ...nodeBase, role: "control-plane", nodeName: "cp-2", nodeIp: "192.168.1.32", caCertHash: "sha256:00ff", pki: PKI };
+const workerSpec: KubeadmNodeSpec = { ...nodeBase, role: "worker", nodeName: "worker-1", nodeIp: "192.168.1.41", caCertHash: "sha256:00ff" };
+
+const INIT_YAML = `apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+bootstrapTokens:
+  - token: abcdef.0123456789abcdef
+    ttl: 0s
+    usages:
+      - signing
+      - authentication
+    groups:
+      - system:bootstrappers:kubeadm:default-node-token
+localAPIEndpoint:
+  advertiseAddress: 192.168.1.31
+  bindPort: 6443
+nodeRegistration:
+  name: cp-1
+  criSocket: unix:///var/run/containerd/containerd.sock
+  kubeletExtraArgs:
+    - name: node-ip
+      value: 192.168.1.31
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+clusterName: prod
+kubernetesVersion: v1.34.1
+controlPlaneEndpoint: 192.168.1.30:6443
+apiServer:
+  certSANs:
+    - 192.168.1.30
+    - prod.lab
+networking:
+  podSubnet: 10.244.0.0/16
+  serviceSubnet: 10.96.0.0/12
+  dnsDomain: cluster.local
+---
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+cgroupDriver: systemd
+`;
+
+const joinYaml = (name: string, ip: string, controlPlane: boolean) => `apiVersion: kubeadm.k8s.io/v1beta4
+kind: JoinConfiguration
+discovery:
+  bootstrapToken:
+    apiServerEndpoint: 192.168.1.30:6443
+    token: abcdef.0123456789abcdef
+    caCertHashes:
+      - sha256:00ff
+nodeRegistration:
+  name: ${name}
+  criSocket: unix:///var/run/containerd/containerd.sock
+  kubeletExtraArgs:
+    - name: node-ip
+      value: ${ip}
+${controlPlane ? `controlPlane:\n  localAPIEndpoint:\n    advertiseAddress: ${ip}\n    bindPort: 6443\n` : ""}`;
+
+describe("the kubeadm configuration files (kubeadm.k8s.io/v1beta4)", () => {
+    it("initialises the first control plane: a non-expiring bootstrap token, its address, the cluster's endpoint, SANs and subnets, systemd cgroups", () => {
+        expect(initConfiguration(initSpec)).toBe(INIT_YAML);
+    });
+
+    it("joins a control plane through the endpoint with the CA hash, and advertises its own address", () => {
+        expect(joinConfiguration(controlPlaneSpec)).toBe(joinYaml("cp-2", "192.168.1.32", true));
+    });
+
+    it("joins a worker without a control-plane section", () => {
+        expect(joinConfiguration(workerSpec)).toBe(joinYaml("worker-1", "192.168.1.41", false));
+    });
+
+    it("refuses a join without the CA hash", () => {
+        expect(() => joinConfiguration({ ...workerSpec, caCertHash: undefined })).toThrow("kubeadm node worker-1: a join needs the CA certificate hash");
+        expect(() => joinConfiguration({ ...controlPlaneSpec, caCertHash: "" })).toThrow("kubeadm node cp-2: a join needs the CA certificate hash");
+    });
+
+    it("keeps a long value on one line", () => {
+        const sans = ["a name with spaces that is longer than eighty characters, so that js-yaml would fold it"];
+        expect(initConfiguration({ ...initSpec, certSans: sans })).toContain(`  certSANs:\n    - ${sans[0]}\n`);
+        const hash = `sha256:${"0123456789abcdef ".repeat(6)}end`;
+        expect(joinConfiguration({ ...workerSpec, caCertHash: hash })).toContain(`      - ${hash}\n`);
+    });
+});
+
+describe("the kubeadm node files", () => {
+    const seed = (name: string, content: string, permissions: string) => ({ path: `/etc/kubernetes/pki-seed/${name}`, content, permissions, owner: "root:root" });
+    const scripts = [
+        { path: "/usr/local/sbin/kubeadm-prepare", content: prepareScript("v1.34.1"), permissions: "0755", owner: "root:root" },
+        { path: "/usr/local/sbin/kubeadm-bootstrap", content: BOOTSTRAP_SCRIPT_CONTENT, permissions: "0755", owner: "root:root" },
+    ];
+    const seeded = [
+        seed("ca.crt", "ca cert\n", "0644"),
+        seed("ca.key", "ca key\n", "0600"),
+        seed("front-proxy-ca.crt", "front-proxy cert\n", "0644"),
+        seed("front-proxy-ca.key", "front-proxy key\n", "0600"),
+        seed("etcd/ca.crt", "etcd cert\n", "0644"),
+        seed("etcd/ca.key", "etcd key\n", "0600"),
+        seed("sa.key", "sa key\n", "0600"),
+        seed("sa.pub", "sa pub\n", "0644"),
+    ];
+
+    it("give the first control plane the scripts, the init config and the seeded CAs, and run init", () => {
+        expect(kubeadmNodeBootstrap(initSpec)).toStrictEqual({
+            files: [...scripts, { path: "/etc/kubernetes/kubeadm-init.yaml", content: INIT_YAML, permissions: "0600", owner: "root:root" }, ...seeded],
+            runcmd: [["/usr/local/sbin/kubeadm-bootstrap", "init"]],
+        });
+        expect([PREPARE_SCRIPT, BOOTSTRAP_SCRIPT, INIT_CONFIG, JOIN_CONFIG, PKI_DIR, PKI_SEED_DIR]).toEqual([
+            "/usr/local/sbin/kubeadm-prepare",
+            "/usr/local/sbin/kubeadm-bootstrap",
+            "/etc/kubernetes/kubeadm-init.yaml",
+            "/etc/kubernetes/kubeadm-join.yaml",
+            "/etc/kubernetes/pki",
+            "/etc/kubernetes/pki-seed",
+        ]);
+    });
+
+    it("give a further control plane the join config and the same seeded CAs, and run join", () => {
+        expect(kubeadmNodeBootstrap(controlPlaneSpec)).toStrictEqual({
+            files: [...scripts, { path: "/etc/kubernetes/kubeadm-join.yaml", content: joinYaml("cp-2", "192.168.1.32", true), permissions: "0600", owner: "root:root" }, ...seeded],
+            runcmd: [["/usr/local/sbin/kubeadm-bootstrap", "join"]],
+        });
+    });
+
+    it("give a worker the join config and no CA, and run join", () => {
+        expect(kubeadmNodeBootstrap(workerSpec)).toStrictEqual({
+            files: [...scripts, { path: "/etc/kubernetes/kubeadm-join.yaml", content: joinYaml("worker-1", "192.168.1.41", false), permissions: "0600", owner: "root:root" }],
+            runcmd: [["/usr/local/sbin/kubeadm-bootstrap", "join"]],
+        });
+    });
+
+    it("refuse a malformed bootstrap token, whole-string matched", () => {
+        for (const token of ["ABCDEF.0123456789abcdef", "abcdef-0123456789abcdef", "xabcdef.0123456789abcdef", "abcdef.0123456789abcdefx", "abcde.0123456789abcdef", ""]) {
+            expect(() => kubeadmNodeBootstrap({ ...workerSpec, bootstrapToken: token })).toThrow("kubeadm node worker-1: bootstrap token must match [a-z0-9]{6}.[a-z0-9]{16}");
+        }
+        expect(BOOTSTRAP_TOKEN.test(TOKEN)).toBe(true);
+    });
+
+    it("accept the offline render's redacted placeholder in place of the token", () => {
+        const placeholder = "<redacted: bootstrap token>";
+        const files = kubeadmNodeBootstrap({ ...workerSpec, bootstrapToken: placeholder }).files;
+        expect(files[2].content).toContain(`    token: '${placeholder}'\n`);
+    });
+
+    it("refuse CA material on a worker, and a control plane without it", () => {
+        const message = (name: string) => `kubeadm node ${name}: the CAs go on every control plane, and only there`;
+        expect(() => kubeadmNodeBootstrap({ ...workerSpec, pki: PKI })).toThrow(message("worker-1"));
+        expect(() => kubeadmNodeBootstrap({ ...controlPlaneSpec, pki: undefined })).toThrow(message("cp-2"));
+        expect(() => kubeadmNodeBootstrap({ ...initSpec, pki: undefined })).toThrow(message("cp-1"));
+    });
+
+    it("refuse a version without a pinned pause image before writing anything", () => {
+        expect(() => kubeadmNodeBootstrap({ ...workerSpec, kubernetesVersion: "v1.29.0" })).toThrow("kubeadm v1.29.0: no pause image is pinned for Kubernetes 1.29 in versions.ts");
     });
 });

@@ -1,10 +1,9 @@
 import { X509Certificate, createPrivateKey, createPublicKey } from "crypto";
 import * as yaml from "js-yaml";
 import { haproxyConfig } from "./haproxy";
-import { BOOTSTRAP_SCRIPT_CONTENT, discoveryTokenCaCertHash, joinConfiguration, kubeadmNodeBootstrap, prepareScript } from "./bootstrap";
+import { BOOTSTRAP_SCRIPT_CONTENT, prepareScript } from "./bootstrap";
 import { ProgramRun } from "../../../render/harness";
 import { byName, cloudConfigOf, withoutPlatform, writtenFile } from "../../../tests/helpers";
-import { issueCa } from "../../../tests/openssl";
 import { stackRun } from "../../../tests/stackRuns";
 import { requireTool, run as runTool, writeTemp } from "../../../tests/validators";
 
@@ -17,33 +16,6 @@ function opensslDiscoveryHash(caPem: string): string {
     const der = runTool("sh", ["-c", `openssl pkey -pubin -outform der -in ${writeTemp("pub.pem", pub)} | openssl dgst -sha256 -hex`]).output;
     return `sha256:${der.trim().split("= ").pop()}`;
 }
-
-describe("the kubeadm discovery hash", () => {
-    it.each(["ECDSA CA", "another CA"])("equals openssl's for the same %s", (cn) => {
-        requireTool("openssl", "openssl");
-        const ca = issueCa(cn).certPem;
-        expect(discoveryTokenCaCertHash(ca)).toBe(opensslDiscoveryHash(ca));
-        expect(discoveryTokenCaCertHash(ca)).toMatch(/^sha256:[0-9a-f]{64}$/);
-    });
-});
-
-describe("the kubeadm node files", () => {
-    const base = {
-        clusterName: "c", kubernetesVersion: "v1.34.1", nodeName: "w", nodeIp: "10.0.0.5", controlPlaneEndpoint: "10.0.0.4:6443",
-        certSans: [], podSubnet: "10.244.0.0/16", serviceSubnet: "10.96.0.0/12", caCertHash: "sha256:00",
-    };
-    it("refuse a malformed bootstrap token", () => {
-        expect(() => kubeadmNodeBootstrap({ ...base, role: "worker", bootstrapToken: "ABCDEF.0123456789abcdef" })).toThrow("kubeadm node w: bootstrap token must match [a-z0-9]{6}.[a-z0-9]{16}");
-    });
-    it("refuse CA material on a worker, and a control plane without it", () => {
-        const pki = { ca: { certPem: "c", keyPem: "k" }, frontProxyCa: { certPem: "c", keyPem: "k" }, etcdCa: { certPem: "c", keyPem: "k" }, saKeyPem: "s", saPubPem: "p" };
-        expect(() => kubeadmNodeBootstrap({ ...base, role: "worker", bootstrapToken: "abcdef.0123456789abcdef", pki })).toThrow("kubeadm node w: the CAs go on every control plane, and only there");
-        expect(() => kubeadmNodeBootstrap({ ...base, role: "control-plane", bootstrapToken: "abcdef.0123456789abcdef" })).toThrow("kubeadm node w: the CAs go on every control plane, and only there");
-    });
-    it("refuse a join without the CA hash", () => {
-        expect(() => joinConfiguration({ ...base, caCertHash: undefined, role: "worker", bootstrapToken: "abcdef.0123456789abcdef" })).toThrow("kubeadm node w: a join needs the CA certificate hash");
-    });
-});
 
 describe("the prod stack's kubeadm HA cluster", () => {
     let run: ProgramRun;

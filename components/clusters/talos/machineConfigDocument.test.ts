@@ -1,5 +1,5 @@
 import * as yaml from "js-yaml";
-import { talosMachineConfig, TalosNodeSpec, TalosSecrets } from "./machineConfig";
+import { renderTalosconfig, talosMachineConfig, TalosNodeSpec, TalosSecrets } from "./machineConfig";
 
 /**
  * talosMachineConfig on its own, with stand-in secrets: every field of the worker's document and of a
@@ -192,5 +192,60 @@ cluster:
 
     it("refuses a VIP on a worker", () => {
         expect(() => talosMachineConfig({ ...WORKER, vip: "192.168.1.40" }, SECRETS)).toThrow(new Error("Talos node w1: only control planes hold the shared VIP"));
+    });
+
+    type Kubelet = { image?: string; extraArgs?: unknown; extraMounts?: unknown };
+    const kubeletOf = (spec: TalosNodeSpec) => (yaml.load(talosMachineConfig(spec, SECRETS)) as { machine: { kubelet: Kubelet } }).machine.kubelet;
+    const mount = (dir: string) => ({ destination: dir, type: "bind", source: dir, options: ["bind", "rshared", "rw"] });
+
+    it("bind-mounts Longhorn's data path alone, and after local-path's directory when both are set", () => {
+        expect(kubeletOf({ ...WORKER, longhornDataPath: "/var/lib/longhorn" }).extraMounts).toEqual([mount("/var/lib/longhorn")]);
+        expect(kubeletOf({ ...WORKER, localPathDirectory: "/var/lp", longhornDataPath: "/var/lib/longhorn" }).extraMounts).toEqual([mount("/var/lp"), mount("/var/lib/longhorn")]);
+        expect(kubeletOf({ ...WORKER, localPathDirectory: "/var/lp" }).extraMounts).toEqual([mount("/var/lp")]);
+    });
+
+    it("leaves the kubelet's image, serving-certificate rotation and mounts to Talos when they are off", () => {
+        const kubelet = kubeletOf({ ...WORKER, type: "controlplane", kubernetesVersion: "", rotateServerCertificates: false, localPathDirectory: "", longhornDataPath: "" });
+        expect(kubelet).toEqual({ defaultRuntimeSeccompProfileEnabled: true, disableManifestsDirectory: true, nodeIP: { validSubnets: ["192.168.1.0/24"] } });
+        expect(kubeletOf({ ...WORKER, kubernetesVersion: "v1.34.1" }).image).toBe("ghcr.io/siderolabs/kubelet:v1.34.1");
+    });
+
+    it("in the render's redacted copy, shows a control plane's keys as their placeholders, trimmed, not base64", () => {
+        const redacted = { ...SECRETS, osCa: { certPem: "<redacted: os-ca cert>\n", keyPem: "<redacted: os-ca key>\n" }, serviceAccountKeyPem: "<redacted: sa key>\n" };
+        const doc = yaml.load(talosMachineConfig({ ...WORKER, type: "controlplane" }, redacted, { redacted: true })) as { machine: { ca: unknown }; cluster: { serviceAccount: unknown } };
+        expect(doc.machine.ca).toEqual({ crt: "<redacted: os-ca cert>", key: "<redacted: os-ca key>" });
+        expect(doc.cluster.serviceAccount).toEqual({ key: "<redacted: sa key>" });
+    });
+
+    it("writes every value on one line", () => {
+        const long = "a certificate subject alternative name with spaces, well over eighty characters long, to be kept";
+        const text = talosMachineConfig({ ...WORKER, type: "controlplane", certSans: [long] }, SECRETS);
+        expect(text.split("\n").filter((line) => line.includes(long))).toEqual([`    - ${long}`, `      - ${long}`]);
+    });
+});
+
+describe("the talosconfig", () => {
+    it("is one context with the control planes as endpoints, the nodes, and the CA and client pair as base64 of their PEM", () => {
+        const spec = {
+            context: "lab",
+            endpoints: ["192.168.1.41", "192.168.1.42"],
+            nodes: ["192.168.1.41"],
+            caCertPem: pem("CERTIFICATE", "os-ca"),
+            clientCertPem: pem("CERTIFICATE", "admin"),
+            clientKeyPem: pem("EC PRIVATE KEY", "admin-key"),
+        };
+        expect(renderTalosconfig(spec)).toBe(`context: lab
+contexts:
+  lab:
+    endpoints:
+      - 192.168.1.41
+      - 192.168.1.42
+    nodes:
+      - 192.168.1.41
+    ca: ${b64(spec.caCertPem)}
+    crt: ${b64(spec.clientCertPem)}
+    key: ${b64(spec.clientKeyPem)}
+`);
+        expect(b64(spec.clientKeyPem).length).toBeGreaterThan(80);
     });
 });
