@@ -134,7 +134,7 @@ export class ProxmoxVm extends pulumi.ComponentResource {
             this.userData = pulumi
                 .all([passwordHash, args.bootstrap?.content])
                 .apply(([hash, extra]) => renderUserData(compose(hash, extra as BootstrapContent | undefined)));
-            registerArtefact(userDataArtefactPath(vm.name), renderUserData(compose(password === undefined ? undefined : REDACTED, args.bootstrap?.redacted)));
+            registerArtefact(userDataArtefactPath(vm.name), () => renderUserData(compose(password === undefined ? undefined : REDACTED, args.bootstrap?.redacted)));
         }
 
         this.userDataFile = new proxmoxve.FileLegacy(
