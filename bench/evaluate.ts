@@ -1,6 +1,7 @@
 import { preparePlatform } from "../program";
 import { runProgram } from "../render/harness";
 import { readStackConfig } from "../render/stackConfig";
+import { cpuMs } from "./cpu";
 
 /**
  * One stack's evaluation as a whole process, for the bench's startup comparison: run from the
@@ -16,7 +17,7 @@ runProgram({ stack, config, secretKeys, preview: true, artefacts: false, prepare
             process.stderr.write(`${run.error.message}\n`);
             process.exit(1);
         }
-        process.stdout.write(`${JSON.stringify({ resources: run.resources.length })}\n`);
+        process.stdout.write(`${JSON.stringify({ resources: run.resources.length, cpuMs: cpuMs() })}\n`);
     },
     (err: unknown) => {
         process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
