@@ -12,6 +12,10 @@ module.exports = {
   },
   // Cheap stack traces: only the project's own frames go through source maps (see the file).
   setupFilesAfterEnv: ["<rootDir>/loader/jestStackTraces.js"],
+  // One folder per invocation for what the test files share: each committed stack's run, the tls
+  // stand-in's keys and certificates (tests/invocationCache.ts).
+  globalSetup: "<rootDir>/tests/jestGlobalSetup.ts",
+  globalTeardown: "<rootDir>/tests/jestGlobalTeardown.ts",
   testTimeout: 30000,
   // Jest's default (cores - 1) is one worker on a 2-core machine; the tests spend much of their time
   // waiting on openssl and cloud-init child processes, so both cores pay off.

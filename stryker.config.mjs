@@ -23,7 +23,7 @@ const groupName = process.env.MUTATE_GROUP;
 if (groupName !== undefined && !(groupName in mutationGroups)) {
     throw new Error(`MUTATE_GROUP=${groupName} is not a group; the groups are: ${Object.keys(mutationGroups).join(", ")}`);
 }
-/** @type {{ mutate: string[], tests: string[] }[]} */
+/** @type {{ mutate: string[], tests: string[], relatedTests?: boolean }[]} */
 const chosen = groupName ? [mutationGroups[/** @type {keyof typeof mutationGroups} */ (groupName)]] : Object.values(mutationGroups);
 const reportName = groupName ?? "all";
 
@@ -54,7 +54,9 @@ const config = {
     jest: {
         projectType: "custom",
         configFile: "jest.config.js",
-        enableFindRelatedTests: false,
+        // Off unless every chosen group asks for it (`relatedTests: true` in scripts/mutationGroups.mjs):
+        // then a mutant's run loads only the group's test files that import its module.
+        enableFindRelatedTests: chosen.every((group) => group.relatedTests === true),
         config: {
             roots: ["<rootDir>/config", "<rootDir>/components", "<rootDir>/driver"],
             testMatch: chosen.flatMap((group) => group.tests.map((test) => `<rootDir>/${test}`)),

@@ -17,7 +17,13 @@
 export const mutationGroups = {
     core: {
         mutate: ["components/core/*.ts"],
-        tests: ["components/core/ipmath.test.ts", "components/core/schema.test.ts"],
+        tests: [
+            "components/core/ipmath.test.ts",
+            "components/core/schema.test.ts",
+            "components/core/issues.test.ts",
+            "components/core/artefacts.test.ts",
+            "components/core/naming.test.ts",
+        ],
     },
     config: {
         mutate: ["config/*.ts"],
@@ -58,6 +64,13 @@ export const mutationGroups = {
             "!components/platform/services/externalSecrets/secretsLayer.ts",
         ],
         tests: ["components/platform/services/**/*.test.ts"],
+        // Jest loads every test file it runs, even those whose tests the name filter skips: without
+        // related-test discovery each mutant loaded all 22 files here (the Pulumi SDK and the Vault
+        // provider several times over, kubernetes-models thirteen times), and the first run tested 13
+        // mutants in 5 minutes on the shared cores. Within these test files only, a mutant's run now
+        // loads those that import its module (one to three), the only ones that can reach it, so the
+        // score is the same; the whole group then ran in 19 minutes, a re-run after a test change in 3.
+        relatedTests: true,
     },
     driver: {
         mutate: ["driver/orchestrator.ts", "driver/comment.ts"],

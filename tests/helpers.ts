@@ -6,8 +6,8 @@ import { preparePlatform } from "../program";
 import { ProgramRun, runProgram } from "../render/harness";
 import { realisticMocks } from "./mocks";
 
-export const FIXTURES = path.join(__dirname, "fixtures", "vms");
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+// In a module of their own, so unit tests of the VM format use them without loading the program.
+export { FIXTURES, PROJECT_DIR, vmYaml } from "./vmFiles";
 export const TOKEN = "root@pam!pulumi=11111111-2222-3333-4444-555555555555";
 
 /** The homelab's three hosts, as the fixtures' README lists them. */
@@ -43,29 +43,6 @@ export const SECRET_KEYS = ["homelab:proxmoxApiToken", "homelab:proxmoxSshPrivat
 /** A test cluster's platform fields while its base services run: a domain and a MetalLB pool of its own (index 0-4). */
 export function platformFields(index: number): { domain: string; loadBalancerPool: string[] } {
     return { domain: `c${index + 1}.homelab.example.com`, loadBalancerPool: [`192.168.1.${200 + index * 10}-192.168.1.${209 + index * 10}`] };
-}
-
-/** A VM file in the fixture format. */
-export function vmYaml(name: string, overrides: Record<string, string> = {}): string {
-    const fields: Record<string, string> = {
-        name,
-        target_node: "node03",
-        cores: "2",
-        memory: "2048",
-        agent: "1",
-        clone: "null",
-        boot: "order=scsi0",
-        nested_disks: "\n  scsi:\n    scsi0:\n      disk:\n        storage: local-lvm\n        size: 20G\n  ide:\n    ide1:\n      cloudinit:\n        storage: local-lvm",
-        network: "\n  bridge: vmbr0\n  model: virtio\n  firewall: false",
-        ipconfig0: '"ip=192.168.1.50/24,gw=192.168.1.1"',
-        ciuser: "suporte",
-        sshkeys: '"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBzZZXBb5ydVICjj6GbT1nSntMJ4Ga72rGU6BuNAY1Or operator@homelab"',
-        ...overrides,
-    };
-    return Object.entries(fields)
-        .filter(([, v]) => v !== "")
-        .map(([k, v]) => `${k}:${v.startsWith("\n") ? "" : " "}${v}`)
-        .join("\n") + "\n";
 }
 
 /** A throwaway project folder with the given vms/ files. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as bcrypt from "bcryptjs";
 import { providerLikeMocks, revealed } from "../render/harness";
+import { sharedSync } from "./invocationCache";
 import { certRequest, generateKey, selfSignedCert, signRequest } from "./openssl";
 
 /** The tools stack as Pulumi.dev.yaml and Pulumi.prod.yaml name it (homelab:vault.fromStack). */
@@ -25,16 +26,17 @@ export const TOOLS_STACK_OUTPUTS = {
 };
 
 /**
- * What the `tls` stand-in issued, by resource name and inputs, for the runs of one test file: a
- * run repeated with the same config (each test file runs the committed stacks and a few small
- * configs, often more than once) gets the keys and certificates the first one got, as the real
- * provider keeps them in state, instead of paying for RSA key generation and an openssl process
- * per certificate again. A certificate's inputs include its key, so a new key still means a new one.
+ * What the `tls` stand-in issued, by resource name and inputs, for the runs of one Jest invocation
+ * (tests/invocationCache.ts): a run repeated with the same config (the committed stacks, and the
+ * small configs many test files share) gets the keys and certificates the first one got, as the
+ * real provider keeps them in state, instead of paying for RSA key generation and an openssl
+ * process per certificate again. A certificate's inputs include its key, so a new key still means
+ * a new one.
  */
 const issued = new Map<string, Record<string, unknown>>();
 function once(key: string, issue: () => Record<string, unknown>): Record<string, unknown> {
     if (!issued.has(key)) {
-        issued.set(key, issue());
+        issued.set(key, sharedSync("tls", key, issue));
     }
     return issued.get(key)!;
 }

@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { sharedSync } from "./invocationCache";
 
 /**
  * The real validators Debian ships, run as child processes. A missing tool fails the test with
@@ -30,8 +31,12 @@ export function run(command: string, args: string[], input?: string): ToolResult
     return { status: result.status, output: `${result.stdout ?? ""}${result.stderr ?? ""}` };
 }
 
-/** `cloud-init schema -c FILE`: exit 0 and "Valid cloud-config" for valid user-data. */
+/**
+ * `cloud-init schema -c FILE`: exit 0 and "Valid cloud-config" for valid user-data. Run once per
+ * distinct user-data per Jest invocation (tests/invocationCache.ts): several test files check the
+ * same committed snippets, and each run starts Python and loads cloud-init's schema.
+ */
 export function cloudInitSchema(userData: string): ToolResult {
     requireTool("cloud-init", "cloud-init");
-    return run("cloud-init", ["schema", "-c", writeTemp("user-data.yaml", userData)]);
+    return sharedSync("cloud-init-schema", userData, () => run("cloud-init", ["schema", "-c", writeTemp("user-data.yaml", userData)]));
 }

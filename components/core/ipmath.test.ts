@@ -30,7 +30,7 @@ describe("IPv4 math", () => {
         expect(parseCidr("192.168.1.5/24")).toBeUndefined();
         expect(parseCidr("192.168.1.5/24", false)?.text).toBe("192.168.1.0/24");
         expect(parseCidr("0.0.0.0/0")?.text).toBe("0.0.0.0/0");
-        for (const bad of ["10.0.0.0/33", "10.0.0.0", "10.0.0.0/", "10.0.0.0/a", "10.0.0.0/024", "fd00::/64"]) {
+        for (const bad of ["10.0.0.0/33", "10.0.0.0", "10.0.0.0/", "10.0.0.0/a", "10.0.0.0/024", "fd00::/64", "192.168.1/24", "fd00::/24"]) {
             expect(parseCidr(bad)).toBeUndefined();
         }
     });
@@ -52,6 +52,10 @@ describe("IPv4 math", () => {
         expect(formatIpv4(offsetIpv4(ip("10.0.1.0"), -1)!)).toBe("10.0.0.255");
         expect(offsetIpv4(ip("255.255.255.255"), 1)).toBeUndefined();
         expect(offsetIpv4(ip("0.0.0.0"), -1)).toBeUndefined();
+        // The ends themselves are addresses.
+        expect(formatIpv4(offsetIpv4(ip("0.0.0.1"), -1)!)).toBe("0.0.0.0");
+        expect(formatIpv4(offsetIpv4(ip("255.255.255.254"), 1)!)).toBe("255.255.255.255");
+        expect(offsetIpv4(ip("10.0.0.1"), 0.5)).toBeUndefined();
     });
 });
 
@@ -61,7 +65,7 @@ describe("IPv6", () => {
         expect(parseIpv6Cidr("fd00::5/64", false)?.text).toBe("fd00::/64");
         expect(parseIpv6Cidr("fd00::5/64")).toBeUndefined();
         expect(parseIpv6Cidr("fd00::/64")?.prefix).toBe(64);
-        for (const bad of ["fd00::5", "fd00::5/129", "fe80::1%eth0/64", "192.168.1.0/24", "fd00::g/64", "slaac"]) {
+        for (const bad of ["fd00::5", "fd00::5/129", "fe80::1%eth0/64", "192.168.1.0/24", "fd00::g/64", "slaac", "fd00::/a64", "fd00::/64a", "fd00::/0128"]) {
             expect(parseIpv6Cidr(bad, false)).toBeUndefined();
         }
         expect(parseIpv6("fe80::1%eth0")).toBeUndefined();

@@ -1,4 +1,4 @@
-import { bool, closest, ignored, int, joinPath, map, object, oneOf, pattern, str, validate, z } from "./schema";
+import { bool, closest, configKind, decodeConfigValue, ignored, int, joinPath, map, object, oneOf, pattern, str, validate, z } from "./schema";
 
 const SLOT = { pattern: /^scsi\d$/, hint: "a scsi slot" };
 
@@ -53,6 +53,21 @@ describe("validate", () => {
         expect(problems({ name: "Vm", cores: 9 }).lines).toEqual(['name: "Vm" is not a lowercase word', "cores: must be at most 8, got 9"]);
     });
 
+    it("reports a missing enum as required, and list minimums in the plural", () => {
+        const lines: string[] = [];
+        const required = object({ state: oneOf("state", ["running", "stopped"]), disks: z.array(str("disk")).min(2) });
+        expect(validate(required, { disks: ["a"] }, "", (p, m) => lines.push(`${p}: ${m}`))).toBeUndefined();
+        expect(lines).toEqual(["state: is required", "disks: must list at least 2 items"]);
+    });
+
+    it("leaves zod's own message where the project has no wording: other types, refinements without a message", () => {
+        const lines: string[] = [];
+        validate(z.null(), "x", "f", (p, m) => lines.push(`${p}: ${m}`));
+        // An absent value failing a refinement is not "required": only a missing typed field is.
+        validate(object({ a: z.unknown().refine((v) => v !== undefined) }), {}, "g", (p, m) => lines.push(`${p}: ${m}`));
+        expect(lines).toEqual(["f: Invalid input: expected null, received string", "g.a: Invalid input"]);
+    });
+
     it("reports a mistyped value once, not also by the checks of the type it should have had", () => {
         expect(problems({ name: "vm", tags: "" }).lines).toEqual(['tags: must be a list, got string ""']);
     });
@@ -73,6 +88,92 @@ describe("validate", () => {
             'slots.scsi0.sise: unknown field (did you mean "size"?)',
             "slots.scsi0.cores: unknown field",
         ]);
+    });
+
+    it("puts a nested object's unknown fields before that object's own problems", () => {
+        expect(problems({ name: "vm", slots: { scsi0: { storage: 1, sise: "1G" } } }).lines).toEqual([
+            'slots.scsi0.sise: unknown field (did you mean "size"?)',
+            "slots.scsi0.storage: must be a string, got number 1",
+        ]);
+    });
+
+    it("finds the known fields of objects inside lists for the hint", () => {
+        const lines: string[] = [];
+        validate(object({ disks: z.array(object({ size: str("size") })) }), { disks: [{ sise: "1G" }] }, "", (p, m) => lines.push(`${p}: ${m}`));
+        expect(lines).toEqual(['disks[0].sise: unknown field (did you mean "size"?)', "disks[0].size: is required"]);
+    });
+
+    it("reports an unknown field without a hint where no object schema is found (behind a transform)", () => {
+        const lines: string[] = [];
+        validate(object({ a: str("a") }).transform((v) => v), { a: "x", zzz: 1 }, "", (p, m) => lines.push(`${p}: ${m}`));
+        validate(object({ t: object({ inner: object({ a: str("a") }) }).transform((v) => v) }), { t: { inner: { a: "x", zzz: 1 } } }, "", (p, m) => lines.push(`${p}: ${m}`));
+        expect(lines).toEqual(["zzz: unknown field", "t.inner.zzz: unknown field"]);
+    });
+
+    it("bounds an integer only where asked", () => {
+        const lines: string[] = [];
+        const check = (schema: z.ZodType, value: number) => validate(schema, value, "n", (p, m) => lines.push(`${p}: ${m}`));
+        expect([check(int("n"), -5), check(int("n", 1), 1e9), check(int("n", undefined, 8), -3), check(int("n", 1, 8), 8)]).toEqual([-5, 1e9, -3, 8]);
+        expect(lines).toEqual([]);
+        expect([check(int("n", 1), 0), check(int("n", undefined, 8), 9), check(int("n", 1, 8), 0)]).toEqual([undefined, undefined, undefined]);
+        expect(lines).toEqual(["n: must be at least 1, got 0", "n: must be at most 8, got 9", "n: must be at least 1, got 0"]);
+    });
+});
+
+describe("validate's parsed value", () => {
+    const disk = object({ storage: str("storage"), size: str("size").optional() });
+    const schema = object({
+        disks: z.array(disk).default([{ storage: "local", size: "8G" }]),
+        boot: disk.default({ storage: "local" }),
+        clone: str("clone").nullable(),
+    });
+
+    it("keeps the input's key order inside list items", () => {
+        const parsed = validate(schema, { disks: [{ size: "1G", storage: "a" }], clone: null, boot: { size: "2G", storage: "b" } }, "", () => undefined);
+        expect(JSON.stringify(parsed)).toBe('{"disks":[{"size":"1G","storage":"a"}],"clone":null,"boot":{"size":"2G","storage":"b"}}');
+    });
+
+    it("fills defaulted lists and objects, and nulls, as they are", () => {
+        expect(validate(schema, { clone: null }, "", () => undefined)).toStrictEqual({
+            clone: null,
+            disks: [{ storage: "local", size: "8G" }],
+            boot: { storage: "local" },
+        });
+    });
+
+    it("fills defaults for keys the input holds as undefined", () => {
+        expect(validate(schema, { clone: null, disks: undefined, boot: undefined }, "", () => undefined)).toStrictEqual({
+            clone: null,
+            disks: [{ storage: "local", size: "8G" }],
+            boot: { storage: "local" },
+        });
+    });
+
+    it("leaves out input keys the schema strips", () => {
+        expect(validate(z.object({ a: str("a") }), { b: 1, a: "x" }, "", () => undefined)).toStrictEqual({ a: "x" });
+    });
+});
+
+describe("config values", () => {
+    it("tells the kind of value a config key's schema takes", () => {
+        expect(configKind(str("s"))).toBe("string");
+        expect(configKind(bool("b"))).toBe("boolean");
+        expect(configKind(z.array(str("s")))).toBe("array");
+        expect(configKind(map(str("s")))).toBe("map");
+        expect(configKind(object({ a: str("a") }))).toBe("object");
+        expect(configKind(int("n"))).toBe("object");
+    });
+
+    it("decodes JSON for every kind but strings, and says which kind a malformed value should have been", () => {
+        const kinds: string[] = [];
+        const malformed = (kind: string) => kinds.push(kind);
+        expect(decodeConfigValue(str("s"), "[not json", malformed)).toStrictEqual({ value: "[not json" });
+        expect(decodeConfigValue(bool("b"), "true", malformed)).toStrictEqual({ value: true });
+        expect(decodeConfigValue(map(str("s")), '{"a":"1"}', malformed)).toStrictEqual({ value: { a: "1" } });
+        expect(kinds).toEqual([]);
+        expect(decodeConfigValue(z.array(str("s")), "[1,", malformed)).toBeUndefined();
+        expect(decodeConfigValue(object({}), "{", malformed)).toBeUndefined();
+        expect(kinds).toEqual(["array", "object"]);
     });
 });
 
@@ -113,5 +214,10 @@ describe("path and hint helpers", () => {
         expect(closest("corse", ["cores", "sockets"])).toBe("cores");
         expect(closest("MEMORY", ["memory"])).toBe("memory");
         expect(closest("network", ["name"])).toBeUndefined();
+        // Three edits is too far, counting every letter of the name (the last one too).
+        expect(closest("namexyz", ["name"])).toBeUndefined();
+        expect(closest("namexy", ["name"])).toBe("name");
+        // Ties go to the first name in alphabetical order, whatever order the names come in.
+        expect(closest("cat", ["cet", "cbt", "cut"])).toBe("cbt");
     });
 });

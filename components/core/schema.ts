@@ -204,6 +204,7 @@ function message(issue: z.core.$ZodRawIssue): string | undefined {
             return `must be at least ${issue.minimum}, got ${String(input)}`;
         case "too_big":
             return `must be at most ${issue.maximum}, got ${String(input)}`;
+        // Stryker disable next-line ConditionalExpression: without this clause the function ends and returns undefined all the same
         default:
             return undefined;
     }
@@ -224,13 +225,19 @@ function objectAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodObject 
         const key = path[i++];
         if (current instanceof z.ZodObject) {
             current = current.shape[key as string] as z.ZodType | undefined;
-        } else if (current instanceof z.ZodArray) {
-            current = current.element as z.ZodType;
-        } else if (current instanceof z.ZodRecord) {
-            current = current.valueType as z.ZodType;
-        } else {
-            return undefined;
+            continue;
         }
+        if (current instanceof z.ZodArray) {
+            current = current.element as z.ZodType;
+            continue;
+        }
+        // Stryker disable next-line ConditionalExpression: of zod's schemas only ZodMap (a JavaScript Map, which parsed YAML and JSON never hold) also has a valueType; for every other one it is undefined and the walk ends with undefined, as the return below does
+        if (current instanceof z.ZodRecord) {
+            current = current.valueType as z.ZodType;
+            continue;
+        }
+        // Any other schema (a union, a transform's pipe): no object whose fields could give a hint.
+        return undefined;
     }
     return undefined;
 }
@@ -240,6 +247,7 @@ function startsWith(path: readonly PropertyKey[], prefix: readonly PropertyKey[]
 }
 
 function toPath(base: string, path: readonly PropertyKey[]): string {
+    // Stryker disable next-line ConditionalExpression: String() only changes a symbol key, which zod reports for no input that YAML or JSON can hold
     return path.reduce<string>((acc, key) => joinPath(acc, typeof key === "number" ? key : String(key)), base);
 }
 
@@ -302,6 +310,7 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, base: s
         }
         if (issue.code !== "unrecognized_keys") {
             // A bad record key carries the key's own problem inside it.
+            // Stryker disable next-line ConditionalExpression,EqualityOperator: zod raises invalid_key only when the key's schema reported issues ($ZodRecord and $ZodMap in zod/v4/core/schemas.js), so the list is never empty
             const text = issue.code === "invalid_key" && issue.issues.length > 0 ? issue.issues[0].message : issue.message;
             found.push({ path: issue.path, message: text });
             continue;

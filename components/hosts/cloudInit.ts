@@ -97,5 +97,6 @@ export function userDataDocument(spec: UserDataSpec): Record<string, unknown> {
 }
 
 export function renderUserData(spec: UserDataSpec): string {
+    // Stryker disable next-line BooleanLiteral: userDataDocument builds every list and mapping afresh, so no node is shared and js-yaml has no reference to write
     return `#cloud-config\n${yaml.dump(userDataDocument(spec), { lineWidth: -1, noRefs: true })}`;
 }

@@ -1,4 +1,4 @@
-import { cloudInitInterface, vmIgnoreChanges, vmLegacyArgs, VmArgsContext } from "./vmArgs";
+import { bootDisk, cloudInitInterface, vmIgnoreChanges, vmLegacyArgs, VmArgsContext } from "./vmArgs";
 import { parseVmFile, VmDefinition } from "./vmDefinition";
 
 /**
@@ -161,6 +161,28 @@ describe("VM argument fallbacks", () => {
             { interface: "scsi0", datastoreId: "local-lvm", size: 20, fileFormat: "raw", importFrom: "local:import/noble.qcow2" },
             { interface: "scsi1", datastoreId: "tank", size: 1024, fileFormat: "qcow2" },
         ]);
+    });
+
+    it("the boot disk is the first disk in the boot order, past devices that are not disks: it comes first, gets the image and holds the cloud-init drive's storage", () => {
+        const twoDisks = MINIMAL.replace("        size: 20G\n", "        size: 20G\n    scsi1:\n      disk:\n        storage: tank\n        size: 1T\n  ide:\n    ide0:\n      cdrom: {}\n");
+        const vm = parse(`${twoDisks}boot: order=net0;ide0;scsi1;scsi0\n`);
+        expect(bootDisk(vm)).toBe(vm.disks[1]);
+        const args = vmLegacyArgs(vm, CTX);
+        expect(args.disks).toStrictEqual([
+            { interface: "scsi1", datastoreId: "tank", size: 1024, fileFormat: "raw", importFrom: "local:import/noble.qcow2" },
+            { interface: "scsi0", datastoreId: "local-lvm", size: 20, fileFormat: "raw" },
+        ]);
+        expect(args.initialization).toMatchObject({ datastoreId: "tank", interface: "ide2" });
+        expect(args.bootOrders).toStrictEqual(["net0", "ide0", "scsi1", "scsi0"]);
+        // A boot order that names no disk falls back to the first disk listed.
+        const netOnly = parse(`${twoDisks}boot: order=net0\n`);
+        expect(bootDisk(netOnly).interface).toBe("scsi0");
+        expect(bootDisk(netOnly)).toBe(netOnly.disks[0]);
+    });
+
+    it("a static IPv6 address without gw6 has no gateway key", () => {
+        const args = vmLegacyArgs(withFields("ipconfig0: ip6=2001:db8::5/64"), CTX);
+        expect((args.initialization as { ipConfigs: unknown[] }).ipConfigs).toStrictEqual([{ ipv6: { address: "2001:db8::5/64" } }]);
     });
 
     it("a clone imports nothing, is linked unless full_clone, and names the template's node only when it differs", () => {

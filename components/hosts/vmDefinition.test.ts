@@ -6,7 +6,7 @@ import * as path from "path";
 import { parseIpConfig, parseVmFile, VmDefinition } from "./vmDefinition";
 import { vmJsonSchema } from "./vmSchema";
 import { BUS_SLOTS, BUSES, CPU_TYPES, cpuTypeProblem, macProblem } from "./hardware";
-import { FIXTURES, PROJECT_DIR, vmYaml } from "../../tests/helpers";
+import { FIXTURES, PROJECT_DIR, vmYaml } from "../../tests/vmFiles";
 
 function load(file: string): { vm?: VmDefinition; problems: string[] } {
     const problems: string[] = [];
@@ -138,6 +138,7 @@ describe("the older disks list beside nested_disks", () => {
         ["a cdrom nested_disks does not have", [...agreeing, "{slot: ide3, type: cdrom}"], ["disks[4]: ide3 is not in nested_disks"]],
         ["a cdrom where nested_disks has the cloud-init drive", replace(2, "{slot: ide1, type: cdrom, iso: local:iso/tools.iso}"), ["disks[2]: ide1 is a cdrom here, but nested_disks.ide.ide1 holds the cloud-init drive"]],
         ["a disk where nested_disks has a passthrough", replace(1, "{slot: scsi1, type: disk, size: 10G, storage: local-lvm}"), ["disks[1]: scsi1 is a disk here, but nested_disks.scsi.scsi1 holds a passthrough disk"]],
+        ["a passthrough that turns replication off where nested_disks leaves it on", replace(1, "{slot: scsi1, type: passthrough, file: /dev/disk/by-id/ata-x, replicate: false}"), ["disks[1].replicate: false disagrees with nested_disks.scsi.scsi1.passthrough.replicate (true)"]],
         ["another ISO", replace(3, "{slot: ide2, type: cdrom, iso: local:iso/other.iso}"), ["disks[3].iso: local:iso/other.iso disagrees with nested_disks.ide.ide2.cdrom.iso (local:iso/tools.iso)"]],
         ["the cloud-init drive on another datastore", replace(2, "{slot: ide1, type: cdrom, cloudinit: true, storage: data2}"), ["disks[2].storage: data2 disagrees with nested_disks.ide.ide1.cloudinit.storage (local-lvm)"]],
         ["another host device", replace(1, "{slot: scsi1, type: passthrough, file: /dev/disk/by-id/ata-y}"), ["disks[1].file: /dev/disk/by-id/ata-y disagrees with nested_disks.scsi.scsi1.passthrough.file (/dev/disk/by-id/ata-x)"]],
@@ -153,6 +154,35 @@ describe("the older disks list beside nested_disks", () => {
         ],
     ])("rejects %s, addressed to the entry", (_title, entries, expected) => {
         expect(problems(entries)).toEqual(expected);
+    });
+});
+
+describe("the older disks list beside nested_disks, against unset and broken nested slots", () => {
+    function problems(nested: string, entries: readonly string[]): string[] {
+        const found: string[] = [];
+        const text = vmYaml("vm-b", { nested_disks: `\n  scsi:\n    scsi0:\n      disk:\n        storage: local-lvm\n        size: 20G${nested}`, disks: `\n${entries.map((e) => `  - ${e}`).join("\n")}` });
+        parseVmFile("vms/vm-b.yaml", text, (p, m) => found.push(`${p}: ${m}`));
+        return found;
+    }
+
+    it("says unset when nested_disks leaves the field out", () => {
+        expect(problems("\n  ide:\n    ide2:\n      cdrom: {}", ["{slot: ide2, type: cdrom, iso: local:iso/x.iso}"])).toEqual([
+            "disks[0].iso: local:iso/x.iso disagrees with nested_disks.ide.ide2.cdrom.iso (unset)",
+        ]);
+    });
+
+    it("compares nothing more with a nested slot that is itself reported", () => {
+        expect(problems("\n  ide:\n    ide2:\n      cloudinit:\n        storage: x\n      cdrom: {}", ["{slot: ide2, type: cdrom, iso: local:iso/x.iso}"])).toEqual([
+            "nested_disks.ide.ide2: must hold exactly one of disk, passthrough, cloudinit, cdrom; found cloudinit, cdrom",
+        ]);
+    });
+
+    it("takes cloudinit: true for the cloud-init drive only on a cdrom entry", () => {
+        expect(problems("", ["{slot: scsi0, type: disk, cloudinit: true, storage: local-lvm}"])).toEqual([]);
+    });
+
+    it("leaves fields the entry does not give to nested_disks", () => {
+        expect(problems("", ["{slot: scsi0, type: disk}"])).toEqual([]);
     });
 });
 
@@ -187,6 +217,34 @@ describe("ipconfig0", () => {
         expect(parse("ip6=auto,gw6=fd00::1").problems).toEqual(["ipconfig0: gw6= has no meaning with ip6=auto"]);
         expect(parse("ip=dhcp,gw6=fd00::1").problems).toEqual(["ipconfig0: gw6= needs ip6="]);
         expect(parse("ip6=dhcp,ip6=auto").problems).toEqual(["ipconfig0: ip6= is given twice"]);
+    });
+
+    it("names each part that is not a key=value it knows, and every repeated key, before reading any", () => {
+        expect(parse("ip=dhcp,dhcp,mtu=1500,gw=10.0.0.1,gw=10.0.0.2,ip=10.0.0.5/24").problems).toEqual([
+            'ipconfig0: "dhcp" is not one of ip=, gw=, ip6=, gw6=',
+            'ipconfig0: "mtu=1500" is not one of ip=, gw=, ip6=, gw6=',
+            "ipconfig0: gw= is given twice",
+            "ipconfig0: ip= is given twice",
+        ]);
+        expect(parse("ip=dhcp,dhcp").result).toBeUndefined();
+        // A key without "=" is not taken for that key.
+        expect(parse("ip6,gw6").problems).toEqual(['ipconfig0: "ip6" is not one of ip=, gw=, ip6=, gw6=', 'ipconfig0: "gw6" is not one of ip=, gw=, ip6=, gw6=']);
+        expect(parse("ip=dhcp,gw=10.0.0.1").result).toBeUndefined();
+        expect(parse("ip=10.0.0.5").result).toBeUndefined();
+        expect(parse("gw6=fd00::1").result).toBeUndefined();
+        expect(parse("gw=10.0.0.1").problems).toEqual(["ipconfig0: gw= needs ip="]);
+        expect(parse("gw=10.0.0.1").result).toBeUndefined();
+        expect(parse("ip6=auto,gw6=fd00::1").result).toBeUndefined();
+        expect(parse("ip6=fd00::5").result).toBeUndefined();
+        expect(parse("ip6=fd00::5/64,gw6=x").result).toBeUndefined();
+        expect(parse("ip=10.0.0.5/24,gw=x").result).toBeUndefined();
+        expect(parse("ip=10.0.0.5/8/1").problems).toEqual(["ipconfig0: ip=10.0.0.5/8/1 is not an IPv4 address with a prefix (like 192.168.1.12/24) or dhcp"]);
+    });
+
+    it("keeps the address part of a static ip= without its prefix, and a given gateway", () => {
+        expect(parse("ip=192.168.1.12/24,gw=192.168.1.1").result).toStrictEqual({ ipv4: { kind: "static", address: "192.168.1.12", prefix: 24, gateway: "192.168.1.1" }, ipv6: undefined });
+        expect(parse("ip6=dhcp").result).toStrictEqual({ ipv4: undefined, ipv6: { address: "dhcp", gateway: undefined } });
+        expect(parse("ip=dhcp").result).toStrictEqual({ ipv4: { kind: "dhcp" }, ipv6: undefined });
     });
 
     it("reports both families' problems together", () => {
@@ -298,5 +356,257 @@ describe("the JSON Schema for editors", () => {
         for (const file of fs.readdirSync(dir)) {
             expect(fs.readFileSync(path.join(dir, file), "utf8").split("\n")[0]).toBe("# yaml-language-server: $schema=../schemas/vm.schema.json");
         }
+    });
+});
+
+describe("a VM file that omits every optional field", () => {
+    /** The least a VM file must say: a name, a node, a bridge and one disk. */
+    const MINIMAL = "name: min\ntarget_node: node01\nnetwork:\n  bridge: vmbr0\nnested_disks:\n  scsi:\n    scsi0:\n      disk:\n        storage: local-lvm\n        size: 20G\n";
+
+    function parse(text: string, file = "vms/min.yaml"): { vm?: VmDefinition; name: string; problems: string[] } {
+        const problems: string[] = [];
+        const { vm, name } = parseVmFile(file, text, (p, m) => problems.push(`${p}: ${m}`));
+        return { vm, name, problems };
+    }
+
+    it("normalises to exactly the documented defaults", () => {
+        expect(parse(MINIMAL)).toStrictEqual({
+            name: "min",
+            problems: [],
+            vm: {
+                file: "vms/min.yaml",
+                name: "min",
+                targetNode: "node01",
+                vmId: undefined,
+                cores: 1,
+                sockets: 1,
+                memoryMiB: 1024,
+                cpuType: "host",
+                onBoot: true,
+                started: true,
+                clone: undefined,
+                bootOrder: [],
+                scsiHardware: "virtio-scsi-single",
+                agent: false,
+                user: undefined,
+                nameservers: [],
+                ipv4: undefined,
+                ipv6: undefined,
+                disks: [{ interface: "scsi0", fieldPath: "nested_disks.scsi.scsi0.disk", datastoreId: "local-lvm", sizeGb: 20, fileFormat: "raw", cache: undefined, discard: undefined, iothread: undefined, ssd: undefined, backup: undefined, replicate: undefined }],
+                passthroughs: [],
+                cdroms: [],
+                cloudInitDrive: undefined,
+                network: { bridge: "vmbr0", model: "virtio", firewall: true, macAddress: undefined, vlanId: undefined },
+                serial: false,
+            },
+        });
+    });
+
+    it("reads every field it gives: ids, power state, clone, boot order, user, DNS, addresses, NIC, drives", () => {
+        const { vm, problems } = parse(`${MINIMAL.replace("        size: 20G\n", [
+            "        size: 2T",
+            "        format: qcow2",
+            "        cache: writeback",
+            "        discard: true",
+            "        iothread: true",
+            "        emulatessd: true",
+            "        backup: false",
+            "        replicate: false",
+            "    scsi1:",
+            "      passthrough:",
+            "        file: /dev/disk/by-id/ata-x",
+            "        replicate: false",
+            "        backup: true",
+            "  sata:",
+            "    sata0:",
+            "      cloudinit:",
+            "        storage: ci",
+            "  ide:",
+            "    ide2:",
+            "      cdrom:",
+            "        iso: local:iso/tools.iso",
+            "",
+        ].join("\n")).replace("  bridge: vmbr0\n", "  bridge: vmbr1\n  model: e1000\n  firewall: false\n  macaddr: bc:24:11:00:00:01\n  tag: 30\n")}vmid: 4242
+cores: 4
+sockets: 2
+memory: 8192
+cpu_type: x86-64-v2-AES
+onboot: false
+vm_state: stopped
+clone: ubuntu-tpl
+full_clone: true
+boot: order=scsi0;ide2;net0
+scsihw: virtio-scsi-pci
+agent: 1
+ciuser: ops
+cipassword: change-me
+sshkeys: "  ssh-ed25519 AAAA one  \\n\\n ssh-ed25519 BBBB two\\n"
+nameserver: "  9.9.9.9   149.112.112.112 "
+ipconfig0: ip=192.168.1.40/24,ip6=fd00::40/64,gw6=fd00::1
+serial: true
+`);
+        expect(problems).toEqual([]);
+        expect(vm).toStrictEqual({
+            file: "vms/min.yaml",
+            name: "min",
+            targetNode: "node01",
+            vmId: 4242,
+            cores: 4,
+            sockets: 2,
+            memoryMiB: 8192,
+            cpuType: "x86-64-v2-AES",
+            onBoot: false,
+            started: false,
+            clone: { template: "ubuntu-tpl", full: true },
+            bootOrder: ["scsi0", "ide2", "net0"],
+            scsiHardware: "virtio-scsi-pci",
+            agent: true,
+            user: { name: "ops", password: "change-me", sshKeys: ["ssh-ed25519 AAAA one", "ssh-ed25519 BBBB two"] },
+            nameservers: ["9.9.9.9", "149.112.112.112"],
+            ipv4: { kind: "static", address: "192.168.1.40", prefix: 24, gateway: undefined },
+            ipv6: { address: "fd00::40/64", gateway: "fd00::1" },
+            disks: [{ interface: "scsi0", fieldPath: "nested_disks.scsi.scsi0.disk", datastoreId: "local-lvm", sizeGb: 2048, fileFormat: "qcow2", cache: "writeback", discard: true, iothread: true, ssd: true, backup: false, replicate: false }],
+            passthroughs: [{ interface: "scsi1", path: "/dev/disk/by-id/ata-x", replicate: false, backup: true }],
+            cdroms: [{ interface: "ide2", iso: "local:iso/tools.iso" }],
+            cloudInitDrive: { interface: "sata0", datastoreId: "ci" },
+            network: { bridge: "vmbr1", model: "e1000", firewall: false, macAddress: "BC:24:11:00:00:01", vlanId: 30 },
+            serial: true,
+        });
+    });
+
+    it("gives a user without keys an empty key list, and keeps a clone linked unless full_clone", () => {
+        const { vm } = parse(`${MINIMAL}ciuser: ops\nclone: ubuntu-tpl\n`);
+        expect([vm?.user, vm?.clone]).toStrictEqual([{ name: "ops", password: undefined, sshKeys: [] }, { template: "ubuntu-tpl", full: false }]);
+    });
+
+    it("reports a file of blanks and comments as empty, named after the file", () => {
+        expect(parse("\n  # a comment\n\n", "vms/sub/old-vm.yml")).toStrictEqual({ vm: undefined, name: "old-vm", problems: [": the file is empty"] });
+        expect(parse("", "vms/x.yaml")).toStrictEqual({ vm: undefined, name: "x", problems: [": the file is empty"] });
+        expect(parse("#only: a comment\n", "vms/x.yaml").problems).toEqual([": the file is empty"]);
+        // Only the extension goes.
+        expect(parse("", "vms/my.yaml-files.yaml").name).toBe("my.yaml-files");
+    });
+
+    it("reports malformed YAML with its line, named after the file", () => {
+        expect(parse("# header\nname: vm-c\ntarget_node: node03\n  cores: 2\n", "vms/vm-c.yaml")).toStrictEqual({
+            vm: undefined,
+            name: "vm-c",
+            problems: [": line 4: bad indentation of a mapping entry"],
+        });
+    });
+
+    it("keeps the name a broken file declares, and the file's name when it declares none usable", () => {
+        expect(parse(`${MINIMAL}cores: 0\n`.replace("name: min", "name: declared"), "vms/file.yaml")).toStrictEqual({
+            vm: undefined,
+            name: "declared",
+            problems: ["cores: must be at least 1, got 0"],
+        });
+        expect(parse(MINIMAL.replace("name: min", "name: 5"), "vms/file.yaml")).toStrictEqual({
+            vm: undefined,
+            name: "file",
+            problems: ["name: must be a string, got number 5"],
+        });
+        expect(parse("- a list\n", "vms/list.yaml")).toStrictEqual({ vm: undefined, name: "list", problems: [": must be a mapping, got a list"] });
+        expect(parse("null_but_not_empty: ~\n", "vms/n.yaml").name).toBe("n");
+        expect(parse("~\n", "vms/n.yaml")).toStrictEqual({ vm: undefined, name: "n", problems: [": must be a mapping, got null"] });
+        // An indented first line is content, not emptiness.
+        expect(parse("  - a\n", "vms/n.yaml").problems).toEqual([": must be a mapping, got a list"]);
+    });
+
+    it("reports every problem of the VM as a whole at once, and gives no definition", () => {
+        const text = [
+            "name: broken",
+            "target_node: node01",
+            "network:\n  bridge: vmbr0",
+            "nested_disks:",
+            "  ide:",
+            "    ide0:\n      cdrom: {}",
+            "    ide1:\n      cloudinit:\n        storage: a",
+            "    ide3:\n      cdrom:\n        iso: local:iso/x.iso",
+            "  sata:",
+            "    sata0:\n      cloudinit:\n        storage: b",
+            "    sata1: {}",
+            "cipassword: change-me",
+            "sshkeys: ssh-ed25519 AAAA",
+            "boot: order=scsi0;ide1;net0;net1",
+            "ipconfig0: gw=192.168.1.1",
+            "",
+        ].join("\n");
+        expect(parse(text)).toStrictEqual({
+            vm: undefined,
+            name: "broken",
+            problems: [
+                "nested_disks.sata.sata0: a second cloud-init drive; ide1 is one already",
+                "nested_disks.sata.sata1: must hold exactly one of disk, passthrough, cloudinit, cdrom; found none",
+                "nested_disks: the VM needs at least one disk",
+                "nested_disks: only one cdrom drive is supported; found ide0, ide3",
+                "ipconfig0: gw= needs ip=",
+                "cipassword: needs ciuser",
+                "sshkeys: needs ciuser",
+                "boot: boots from scsi0, which the VM does not have",
+                "boot: boots from net1, which the VM does not have",
+            ],
+        });
+    });
+
+    it("needs a disk when the file has neither nested_disks nor disks", () => {
+        expect(parse("name: min\ntarget_node: node01\nnetwork:\n  bridge: vmbr0\n")).toStrictEqual({ vm: undefined, name: "min", problems: ["nested_disks: the VM needs at least one disk"] });
+    });
+
+    it("gives no definition when only ipconfig0 is wrong, nor when only the hardware is", () => {
+        expect(parse(`${MINIMAL}ipconfig0: ip=dhcp,gw=192.168.1.1\n`)).toStrictEqual({ vm: undefined, name: "min", problems: ["ipconfig0: gw= has no meaning with ip=dhcp"] });
+        expect(parse(`${MINIMAL}cpu_type: custom-\n`).vm).toBeUndefined();
+    });
+});
+
+describe("the older disks list, alone", () => {
+    const base = "name: old\ntarget_node: node01\nnetwork:\n  bridge: vmbr0\ndisks:\n";
+    function parse(entries: readonly string[]): { vm?: VmDefinition; problems: string[] } {
+        const problems: string[] = [];
+        const { vm } = parseVmFile("vms/old.yaml", `${base}${entries.map((e) => `  - ${e}\n`).join("")}`, (p, m) => problems.push(`${p}: ${m}`));
+        return { vm, problems };
+    }
+
+    it("reads every kind of entry, addressed by its index, the format raw unless given", () => {
+        const { vm, problems } = parse([
+            "{slot: scsi0, type: disk, size: 1T, storage: local-lvm}",
+            "{slot: scsi1, type: disk, size: 5G, storage: tank, format: qcow2}",
+            "{slot: scsi2, type: passthrough, file: /dev/disk/by-id/ata-x, replicate: false}",
+            "{slot: ide1, type: cdrom, cloudinit: true, storage: ci}",
+            "{slot: ide2, type: cdrom, iso: local:iso/tools.iso}",
+        ]);
+        expect(problems).toEqual([]);
+        expect([vm?.disks, vm?.passthroughs, vm?.cdroms, vm?.cloudInitDrive]).toStrictEqual([
+            [
+                { interface: "scsi0", fieldPath: "disks[0]", datastoreId: "local-lvm", sizeGb: 1024, fileFormat: "raw", cache: undefined, discard: undefined, iothread: undefined, ssd: undefined, backup: undefined, replicate: undefined },
+                { interface: "scsi1", fieldPath: "disks[1]", datastoreId: "tank", sizeGb: 5, fileFormat: "qcow2", cache: undefined, discard: undefined, iothread: undefined, ssd: undefined, backup: undefined, replicate: undefined },
+            ],
+            // The older list's passthrough says nothing of replication to the VM: only nested_disks does.
+            [{ interface: "scsi2", path: "/dev/disk/by-id/ata-x", replicate: undefined, backup: undefined }],
+            [{ interface: "ide2", iso: "local:iso/tools.iso" }],
+            { interface: "ide1", datastoreId: "ci" },
+        ]);
+    });
+
+    it("reports an entry that lacks what its kind needs, each at its index", () => {
+        expect(parse([
+            "{slot: scsi0, type: disk, size: 20G, storage: local-lvm}",
+            "{slot: scsi1, type: disk, storage: local-lvm}",
+            "{slot: scsi2, type: disk, size: 20G}",
+            "{slot: scsi3, type: passthrough}",
+            "{slot: ide1, type: cdrom, cloudinit: true}",
+            "{slot: ide2, type: cdrom}",
+        ]).problems).toEqual([
+            "disks[1]: a disk needs storage and size",
+            "disks[2]: a disk needs storage and size",
+            "disks[3]: a passthrough needs file",
+            "disks[4]: a cloud-init drive needs storage",
+        ]);
+    });
+
+    it("addresses a bad slot to the entry's slot field", () => {
+        expect(parse(["{slot: scsi0, type: disk, size: 20G, storage: local-lvm}", "{slot: virtio1, type: cdrom}"]).problems).toEqual([
+            "disks[1].slot: virtio1 cannot hold a cdrom: Proxmox refuses media=cdrom on VirtIO Block; use ide0–ide3, sata0–sata5 or scsi0–scsi13",
+        ]);
     });
 });

@@ -8,7 +8,17 @@ describe("the service catalog", () => {
 
     it("leaves out what K3s ships built in, even when asked for", () => {
         expect(enabledServices(resolveServices("k3s", {}))).toEqual(["metallb", "certManager", "istio", "externalDns", "velero"]);
-        expect(resolveServices("k3s", { localPathProvisioner: true, metricsServer: true })).toMatchObject({ localPathProvisioner: false, metricsServer: false });
+        expect(resolveServices("k3s", { localPathProvisioner: true, metricsServer: true })).toStrictEqual({
+            metallb: true,
+            certManager: true,
+            istio: true,
+            externalDns: true,
+            metricsServer: false,
+            localPathProvisioner: false,
+            longhorn: false,
+            velero: true,
+            externalSecrets: false,
+        });
     });
 
     it("turns external-secrets on by default where the stack has Vault, and lets a cluster switch it off", () => {
@@ -19,8 +29,8 @@ describe("the service catalog", () => {
     });
 
     it("has a layer for every role, and names every base service once", () => {
-        expect(Object.keys(ROLE_LAYERS).sort()).toEqual(["observability", "tools", "workload"]);
-        expect(new Set(BASE_SERVICES).size).toBe(BASE_SERVICES.length);
+        expect(ROLE_LAYERS).toStrictEqual({ tools: ["argocd", "actionsRunners", "harbor", "objectStorage", "cloudnativePg"], observability: [], workload: [] });
+        expect(BASE_SERVICES).toStrictEqual(["metallb", "certManager", "istio", "externalDns", "metricsServer", "localPathProvisioner", "longhorn", "velero", "externalSecrets"]);
     });
 
     it("offers the tools services on tools clusters only, each off until switched on", () => {

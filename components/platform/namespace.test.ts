@@ -1,5 +1,5 @@
 import { validateObject } from "../../tests/kubeModels";
-import { namespaceObject, namespacePolicies, NamespaceSpec } from "./namespace";
+import { namespaceObject, namespacePolicies, NamespaceSpec } from "./namespaceSpec";
 
 const network = { nodeCidr: "192.168.1.0/24" };
 
@@ -19,14 +19,32 @@ describe("platform namespaces", () => {
                 annotations: { "homelab/pod-security-reason": "speaker on the host network" },
             },
         });
+        // Restricted needs no reason: no annotation at all.
+        expect(namespaceObject({ name: "velero", podSecurity: "restricted" })).toStrictEqual({
+            apiVersion: "v1",
+            kind: "Namespace",
+            metadata: {
+                name: "velero",
+                labels: {
+                    "pod-security.kubernetes.io/enforce": "restricted",
+                    "pod-security.kubernetes.io/audit": "restricted",
+                    "pod-security.kubernetes.io/warn": "restricted",
+                    "app.kubernetes.io/managed-by": "pulumi",
+                },
+            },
+        });
         expect(validateObject(namespaceObject({ name: "velero", podSecurity: "restricted" }))).toBe("v1/Namespace");
     });
 
     it("deny by default, then allow the same namespace, DNS and the gateway, always", () => {
         const policies = namespacePolicies({ name: "velero", podSecurity: "restricted" }, network);
         expect(policies.map((p) => p.metadata.name)).toEqual(["default-deny", "allow-same-namespace", "allow-dns", "allow-gateway"]);
-        expect(policies[0].spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-        expect(policies[2].spec).toEqual({
+        for (const p of policies) {
+            expect([p.apiVersion, p.kind, p.metadata]).toStrictEqual(["networking.k8s.io/v1", "NetworkPolicy", { name: p.metadata.name, namespace: "velero" }]);
+        }
+        expect(policies[0].spec).toStrictEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+        expect(policies[1].spec).toStrictEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] });
+        expect(policies[2].spec).toStrictEqual({
             podSelector: {},
             policyTypes: ["Egress"],
             egress: [
@@ -36,7 +54,8 @@ describe("platform namespaces", () => {
                 },
             ],
         });
-        expect(policies[3].spec).toEqual({ podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-ingress" } } }] }] });
+        // No ports: every port (the key left out, as NetworkPolicy reads it).
+        expect(policies[3].spec).toStrictEqual({ podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-ingress" } } }] }] });
     });
 
     it("add monitoring scrapes, the API server, webhooks and a service's own rules when asked", () => {

@@ -21,8 +21,8 @@ export function argocdAdminSecretName(stack: string, cluster: string): string {
     return `${stack}/${cluster}/argocd-admin`;
 }
 
-/** Entries of a cluster's folder that its own external-secrets must not read. */
-export const ADMIN_ONLY_ENTRIES = ["argocd", "argocd-admin"] as const;
+/** Entries of a cluster's folder that its own external-secrets must not read (kept in paths.ts, which reads them without loading the Vault provider). */
+export { ADMIN_ONLY_ENTRIES } from "./paths";
 
 /** Name of the policy that lets the Argo CD cluster's external-secrets read the destinations' connections. */
 export function argocdDestinationsPolicyName(cluster: string): string {

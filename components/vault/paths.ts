@@ -1,4 +1,10 @@
-import { ADMIN_ONLY_ENTRIES } from "./argocd";
+/**
+ * Entries of a cluster's folder that its own external-secrets must not read: Argo CD's connection
+ * and admin login (argocd.ts argocdConnectionSecretName, argocdAdminSecretName). Here rather than in
+ * argocd.ts, so this module of pure path and policy builders loads neither the Pulumi SDK nor the
+ * Vault provider (the external-secrets values builder imports it).
+ */
+export const ADMIN_ONLY_ENTRIES = ["argocd", "argocd-admin"] as const;
 
 /**
  * Where kubeconfigs live in Vault KV v2: one secret per cluster, under the stack that owns it, so

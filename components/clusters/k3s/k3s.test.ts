@@ -3,9 +3,9 @@ import * as yaml from "js-yaml";
 import { k3sInstallerScript, k3sNodeBootstrap } from "./bootstrap";
 import { preparePlatform } from "../../../program";
 import { ProgramRun, runProgram } from "../../../render/harness";
-import { readStackConfig } from "../../../render/stackConfig";
-import { baseConfig, byName, CloudConfig, cloudConfigOf, isVaultLayer, makeProject, PLATFORM_SECRETS, platformFields, PROJECT_DIR, vmYaml, withoutPlatform, writtenFile } from "../../../tests/helpers";
+import { baseConfig, byName, CloudConfig, cloudConfigOf, isVaultLayer, makeProject, PLATFORM_SECRETS, platformFields, vmYaml, withoutPlatform, writtenFile } from "../../../tests/helpers";
 import { realisticMocks } from "../../../tests/mocks";
+import { stackRun } from "../../../tests/stackRuns";
 import { cloudInitSchema, requireTool, run as runTool } from "../../../tests/validators";
 
 const userData = cloudConfigOf;
@@ -21,15 +21,7 @@ describe("the tools stack's K3s clusters", () => {
     let run: ProgramRun;
 
     beforeAll(async () => {
-        const { config, secretKeys } = readStackConfig(PROJECT_DIR, "tools");
-        run = await runProgram({
-            stack: "tools",
-            config,
-            secretKeys,
-            preview: false,
-            mocks: realisticMocks,
-            prepare: () => preparePlatform(PROJECT_DIR),
-        });
+        run = (await stackRun("tools")).run;
         expect(run.error).toBeUndefined();
     });
 

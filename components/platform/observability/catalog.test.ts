@@ -7,11 +7,20 @@ describe("the observability and delivery layers in the catalog", () => {
             tools: ["fluentBit", "prometheusAgent", "otelCollector"],
             workload: ["fluentBit", "prometheusAgent", "otelCollector", "argoRollouts"],
         });
-        expect(new Set(LAYER_SERVICES).size).toBe(LAYER_SERVICES.length);
+        expect(LAYER_SERVICES).toStrictEqual(["kubePrometheusStack", "grafana", "loki", "jaeger", "otelCollector", "fluentBit", "prometheusAgent", "argoRollouts"]);
     });
 
     it("turns a role's services on unless switched off, and never another role's", () => {
-        expect(Object.entries(resolveLayerServices("workload", { fluentBit: false, loki: true })).filter(([, on]) => on).map(([s]) => s)).toEqual(["otelCollector", "prometheusAgent", "argoRollouts"]);
+        expect(resolveLayerServices("workload", { fluentBit: false, loki: true })).toStrictEqual({
+            kubePrometheusStack: false,
+            grafana: false,
+            loki: false,
+            jaeger: false,
+            otelCollector: true,
+            fluentBit: false,
+            prometheusAgent: true,
+            argoRollouts: true,
+        });
         expect(Object.entries(resolveLayerServices("observability", {})).filter(([, on]) => on).map(([s]) => s)).toEqual(["kubePrometheusStack", "grafana", "loki", "jaeger", "otelCollector"]);
     });
 });

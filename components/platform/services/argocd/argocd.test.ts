@@ -2,7 +2,7 @@ import { X509Certificate } from "crypto";
 import { chartKeys, unknownKeys } from "../../../../tests/chartKeys";
 import { validateObject } from "../../../../tests/kubeModels";
 import { issueCa, issueLeaf } from "../../../../tests/openssl";
-import { namespacePolicies } from "../../namespace";
+import { namespacePolicies } from "../../namespaceSpec";
 import {
     ADMIN_PASSWORD_SET_AT,
     APPLICATION_HEALTH_LUA,
@@ -30,7 +30,7 @@ describe("Argo CD's chart values", () => {
     it("sets only keys argo-cd 10.1.1 has, the health check under the free-form configs.cm", () => {
         const values = argocdValues({ domain: "tools.homelab.example.com", adminPasswordHash: "$2a$10$hash" });
         expect(unknownKeys(values, chartKeys("argo-cd"))).toEqual([]);
-        expect(values).toEqual({
+        expect(values).toStrictEqual({
             global: { domain: "argocd.tools.homelab.example.com" },
             configs: {
                 cm: { "resource.customizations.health.argoproj.io_Application": APPLICATION_HEALTH_LUA },
@@ -47,6 +47,13 @@ describe("Argo CD's chart values", () => {
 
     it("leaves global.domain to the chart without a cluster domain", () => {
         expect(argocdValues({ adminPasswordHash: "h" })).not.toHaveProperty("global");
+        expect(argocdValues({ domain: "", adminPasswordHash: "h" })).toStrictEqual({
+            configs: {
+                cm: { "resource.customizations.health.argoproj.io_Application": APPLICATION_HEALTH_LUA },
+                secret: { argocdServerAdminPassword: "h", argocdServerAdminPasswordMtime: "2026-11-30T00:00:00Z" },
+            },
+            dex: { enabled: false },
+        });
     });
 
     it("sets the mtime in the format the chart documents", () => {
@@ -58,13 +65,13 @@ describe("the root Application", () => {
     const app = rootApplication({ repoUrl: "https://github.com/example/homelab-apps.git", revision: "main", path: "apps" });
 
     it("syncs the repository's path into argocd, automated with prune and self-heal, creating namespaces", () => {
-        expect(app).toEqual({
+        expect(rootApplication({ repoUrl: "https://git.example.com/apps.git", revision: "v1.2.0", path: "clusters/all" })).toStrictEqual({
             apiVersion: "argoproj.io/v1alpha1",
             kind: "Application",
             metadata: { name: "root", namespace: "argocd" },
             spec: {
                 project: "default",
-                source: { repoURL: "https://github.com/example/homelab-apps.git", targetRevision: "main", path: "apps" },
+                source: { repoURL: "https://git.example.com/apps.git", targetRevision: "v1.2.0", path: "clusters/all" },
                 destination: { server: "https://kubernetes.default.svc", namespace: "argocd" },
                 syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"] },
             },
@@ -90,6 +97,33 @@ describe("a destination's ExternalSecret", () => {
         );
     });
 
+    it("is exactly this document", () => {
+        expect(destinationExternalSecret({ stack: "prod", cluster: "prod-a" }, "prod/prod-a/argocd")).toStrictEqual({
+            apiVersion: "external-secrets.io/v1",
+            kind: "ExternalSecret",
+            metadata: { name: "cluster-prod-a", namespace: "argocd" },
+            spec: {
+                refreshInterval: "1h",
+                secretStoreRef: { kind: "ClusterSecretStore", name: "vault" },
+                target: {
+                    name: "cluster-prod-a",
+                    creationPolicy: "Owner",
+                    template: {
+                        engineVersion: "v2",
+                        type: "Opaque",
+                        metadata: { labels: { "argocd.argoproj.io/secret-type": "cluster" } },
+                        data: {
+                            name: "prod-a",
+                            server: "{{ .server }}",
+                            config: '{"tlsClientConfig":{"caData":"{{ .caData }}","certData":"{{ .certData }}","keyData":"{{ .keyData }}"}}',
+                        },
+                    },
+                },
+                dataFrom: [{ extract: { key: "prod/prod-a/argocd" } }],
+            },
+        });
+    });
+
     it("reads the workload stack's entry through the shared store into a labelled cluster Secret in argocd", () => {
         expect(es.metadata).toEqual({ name: "cluster-dev", namespace: "argocd" });
         const spec = es.spec as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- checked against the CRD above
@@ -99,6 +133,16 @@ describe("a destination's ExternalSecret", () => {
         expect(spec.target.name).toBe("cluster-dev");
         expect(spec.target.template.metadata).toEqual({ labels: { "argocd.argoproj.io/secret-type": "cluster" } });
         expect(Object.keys(spec.target.template.data).sort()).toEqual(["config", "name", "server"]);
+    });
+
+    it("writes each PEM base64-encoded under the cluster's name and server", () => {
+        expect(argocdConnection("dev", "https://10.0.0.1:6443", { caCertPem: "ca", certPem: "cert", keyPem: "key" })).toStrictEqual({
+            name: "dev",
+            server: "https://10.0.0.1:6443",
+            caData: "Y2E=",
+            certData: "Y2VydA==",
+            keyData: "a2V5",
+        });
     });
 
     it("templates the Secret Argo CD expects from what the workload stack writes", () => {
@@ -124,6 +168,13 @@ describe("a workload cluster's binding for Argo CD", () => {
     it("gives Argo CD's group cluster-admin, and conforms to the RBAC schema", () => {
         const binding = argocdManagerBinding();
         expect(validateObject(binding)).toBe("rbac.authorization.k8s.io/v1/ClusterRoleBinding");
+        expect(binding).toStrictEqual({
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "ClusterRoleBinding",
+            metadata: { name: "homelab-argocd-manager", labels: { "app.kubernetes.io/managed-by": "pulumi" } },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+            subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "homelab:argocd-managers" }],
+        });
         expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" });
         expect(binding.subjects).toEqual([{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "homelab:argocd-managers" }]);
     });

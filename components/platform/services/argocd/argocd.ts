@@ -140,7 +140,8 @@ export interface ArgoCdConnection {
     readonly keyData: string;
 }
 
-const b64 = (pem: string) => Buffer.from(pem, "utf8").toString("base64");
+// Buffer.from encodes a string as UTF-8 unless told otherwise.
+const b64 = (pem: string) => Buffer.from(pem).toString("base64");
 
 export function argocdConnection(cluster: string, server: string, pems: { readonly caCertPem: string; readonly certPem: string; readonly keyPem: string }): ArgoCdConnection {
     return { name: cluster, server, caData: b64(pems.caCertPem), certData: b64(pems.certPem), keyData: b64(pems.keyPem) };

@@ -15,7 +15,7 @@ const CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
 describe("external-secrets' chart values", () => {
     it("installs the CRDs, runs as the service account the Vault role binds, with TokenReview rights; keys of the chart at 2.9.0", () => {
-        expect(externalSecretsValues()).toEqual({ installCRDs: true, serviceAccount: { name: "external-secrets" }, systemAuthDelegator: true });
+        expect(externalSecretsValues()).toStrictEqual({ installCRDs: true, serviceAccount: { name: "external-secrets" }, systemAuthDelegator: true });
         expect(unknownKeys(externalSecretsValues(), chartKeys("external-secrets"))).toEqual([]);
         // charts.md: the key is webhook.certManager, and Helm would ignore the other spelling.
         expect(unknownKeys({ webhook: { "cert-manager": { enabled: true } } }, chartKeys("external-secrets"))).toEqual(["webhook.cert-manager.enabled"]);
@@ -23,8 +23,14 @@ describe("external-secrets' chart values", () => {
     });
 
     it("lives in a restricted namespace that may reach Vault", () => {
-        expect(EXTERNAL_SECRETS_NAMESPACE).toMatchObject({ name: "external-secrets", podSecurity: "restricted", apiServer: true, webhookPorts: [10250] });
-        expect(EXTERNAL_SECRETS_NAMESPACE.extraEgress).toEqual([{ name: "vault", cidrs: ["0.0.0.0/0"], namespaces: ["vault"], ports: [8200] }]);
+        expect(EXTERNAL_SECRETS_NAMESPACE).toStrictEqual({
+            name: "external-secrets",
+            podSecurity: "restricted",
+            metricsPorts: [8080],
+            apiServer: true,
+            webhookPorts: [10250],
+            extraEgress: [{ name: "vault", cidrs: ["0.0.0.0/0"], namespaces: ["vault"], ports: [8200] }],
+        });
     });
 });
 
@@ -33,7 +39,8 @@ describe("the ClusterSecretStore", () => {
 
     it("reads KV v2 at the mount, logging in with the cluster's own auth method and role", () => {
         expect(CLUSTER_SECRET_STORE).toBe("vault");
-        expect(store).toEqual({
+        const store = clusterSecretStore({ cluster: "dev", server: "https://vault.home.arpa:8200", mount: "homelab", caPem: CA, audiences: loginAudiences("talos", "https://192.168.1.12:6443") });
+        expect(store).toStrictEqual({
             apiVersion: "external-secrets.io/v1",
             kind: "ClusterSecretStore",
             metadata: { name: "vault" },
@@ -43,7 +50,8 @@ describe("the ClusterSecretStore", () => {
                         server: "https://vault.home.arpa:8200",
                         path: "homelab",
                         version: "v2",
-                        caBundle: Buffer.from(CA).toString("base64"),
+                        // The PEM's bytes, base64-encoded (not the PEM's own base64 body).
+                        caBundle: "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUIKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=",
                         auth: {
                             kubernetes: {
                                 mountPath: "kubernetes-dev",
@@ -60,7 +68,17 @@ describe("the ClusterSecretStore", () => {
 
     it("trusts the system's CAs without a CA PEM", () => {
         const plain = clusterSecretStore({ cluster: "x", server: "https://v:8200", mount: "m", caPem: "", audiences: ["vault"] });
-        expect((plain.spec as { provider: { vault: Record<string, unknown> } }).provider.vault.caBundle).toBeUndefined();
+        expect([plain.apiVersion, plain.kind, plain.metadata]).toStrictEqual(["external-secrets.io/v1", "ClusterSecretStore", { name: "vault" }]);
+        expect(plain.spec).toStrictEqual({
+            provider: {
+                vault: {
+                    server: "https://v:8200",
+                    path: "m",
+                    version: "v2",
+                    auth: { kubernetes: { mountPath: "kubernetes-x", role: "external-secrets", serviceAccountRef: { name: "external-secrets", namespace: "external-secrets", audiences: ["vault"] } } },
+                },
+            },
+        });
     });
 
     it("is refused by the CRD schema with a misspelt field", () => {
@@ -79,8 +97,8 @@ describe("the ClusterSecretStore", () => {
 
 describe("cluster-secrets", () => {
     it("goes from the cluster's own Vault entry to every namespace labelled cluster-secrets=true", () => {
-        const delivery = clusterSecretsDelivery("prod", "prod");
-        expect(delivery).toEqual({
+        const delivery = clusterSecretsDelivery("prod", "prod-b");
+        expect(delivery).toStrictEqual({
             apiVersion: "external-secrets.io/v1",
             kind: "ClusterExternalSecret",
             metadata: { name: "cluster-secrets" },
@@ -92,7 +110,7 @@ describe("cluster-secrets", () => {
                     secretStoreRef: { kind: "ClusterSecretStore", name: "vault" },
                     refreshInterval: "1h",
                     target: { name: "cluster-secrets", creationPolicy: "Owner" },
-                    dataFrom: [{ extract: { key: "prod/prod/cluster-secrets" } }],
+                    dataFrom: [{ extract: { key: "prod/prod-b/cluster-secrets" } }],
                 },
             },
         });

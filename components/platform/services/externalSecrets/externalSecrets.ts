@@ -79,7 +79,7 @@ export function clusterSecretStore(args: StoreArgs): KubeObject {
                     server: args.server,
                     path: args.mount,
                     version: "v2",
-                    ...(args.caPem ? { caBundle: Buffer.from(args.caPem, "utf8").toString("base64") } : {}),
+                    ...(args.caPem ? { caBundle: Buffer.from(args.caPem).toString("base64") } : {}),
                     auth: {
                         kubernetes: {
                             mountPath: kubernetesAuthPath(args.cluster),

@@ -1,11 +1,11 @@
 import { chartKeys, unknownKeys } from "../../../../tests/chartKeys";
 import { validateObject } from "../../../../tests/kubeModels";
 import { tlsGateway } from "../istio/istio";
-import { ADMIN_PASSWORD_SECRET, adminVaultPath, CLUSTER_GATEWAY, harborValues, harborVirtualService, SECRET_KEY_SECRET } from "./harbor";
+import { ADMIN_PASSWORD_SECRET, adminVaultPath, CLUSTER_GATEWAY, HARBOR_NAMESPACE, harborHost, harborValues, harborVirtualService, SECRET_KEY_SECRET } from "./harbor";
 
 describe("Harbor", () => {
     it("serves plain HTTP behind the gateway at https://harbor.<domain>, its admin password and secret key from Secrets", () => {
-        expect(harborValues("tools.example.com")).toEqual({
+        expect(harborValues("tools.example.com")).toStrictEqual({
             expose: { type: "clusterIP", tls: { enabled: false }, clusterIP: { name: "harbor", ports: { httpPort: 80 } } },
             externalURL: "https://harbor.tools.example.com",
             existingSecretAdminPassword: "harbor-admin",
@@ -26,7 +26,8 @@ describe("Harbor", () => {
 
     it("routes harbor.<domain> through the cluster's TLS Gateway, a valid VirtualService", () => {
         const vs = harborVirtualService("tools.example.com");
-        expect(vs.spec).toEqual({
+        expect([vs.apiVersion, vs.kind, vs.metadata]).toStrictEqual(["networking.istio.io/v1", "VirtualService", { name: "harbor", namespace: "harbor" }]);
+        expect(vs.spec).toStrictEqual({
             hosts: ["harbor.tools.example.com"],
             gateways: ["istio-ingress/wildcard"],
             http: [{ route: [{ destination: { host: "harbor.harbor.svc.cluster.local", port: { number: 80 } } }] }],
@@ -39,5 +40,8 @@ describe("Harbor", () => {
 
     it("keeps the admin password in Vault next to the cluster's kubeconfig", () => {
         expect(adminVaultPath("tools", "tools")).toBe("tools/tools/harbor/admin");
+        expect(adminVaultPath("lab", "registry")).toBe("lab/registry/harbor/admin");
+        expect(harborHost("lab.example.com")).toBe("harbor.lab.example.com");
+        expect(HARBOR_NAMESPACE).toStrictEqual({ name: "harbor", podSecurity: "restricted", extraEgress: [{ name: "registries", cidrs: ["0.0.0.0/0"], ports: [443] }] });
     });
 });

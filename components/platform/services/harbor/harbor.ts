@@ -1,5 +1,5 @@
 import type { KubeObject } from "../../objects";
-import { GATEWAY_NAMESPACE, NamespaceSpec } from "../../namespace";
+import { GATEWAY_NAMESPACE, NamespaceSpec } from "../../namespaceSpec";
 
 /**
  * Harbor, the registry, behind the cluster's Istio gateway at `harbor.<domain>`.

@@ -1,6 +1,6 @@
 import type { KubeObject } from "../../objects";
 import type { NamespaceSpec } from "../../namespace";
-import { GATEWAY_NAMESPACE } from "../../namespace";
+import { GATEWAY_NAMESPACE } from "../../namespaceSpec";
 
 /**
  * Istio as the cluster's ingress: base (CRDs), then istiod, then the gateway, each a chart of

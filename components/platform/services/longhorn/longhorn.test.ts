@@ -3,7 +3,7 @@ import { LONGHORN_NAMESPACE, longhornNodePackages, longhornValues } from "./long
 
 describe("Longhorn", () => {
     it("keeps local-path the default class and places at most one replica per node, three at most", () => {
-        expect(longhornValues(5)).toEqual({ persistence: { defaultClass: false, defaultClassReplicaCount: 3 }, defaultSettings: { upgradeChecker: false } });
+        expect(longhornValues(5)).toStrictEqual({ persistence: { defaultClass: false, defaultClassReplicaCount: 3 }, defaultSettings: { upgradeChecker: false } });
         expect((longhornValues(3).persistence as Record<string, unknown>).defaultClassReplicaCount).toBe(3);
         expect((longhornValues(2).persistence as Record<string, unknown>).defaultClassReplicaCount).toBe(2);
         expect((longhornValues(1).persistence as Record<string, unknown>).defaultClassReplicaCount).toBe(1);
@@ -13,6 +13,8 @@ describe("Longhorn", () => {
     it("refuses a node count that is not a positive integer", () => {
         expect(() => longhornValues(0)).toThrow("longhornValues: nodeCount must be a positive integer, got 0");
         expect(() => longhornValues(1.5)).toThrow("longhornValues: nodeCount must be a positive integer, got 1.5");
+        expect(() => longhornValues(-2)).toThrow(new RangeError("longhornValues: nodeCount must be a positive integer, got -2"));
+        expect(() => longhornValues(Number.NaN)).toThrow("longhornValues: nodeCount must be a positive integer, got NaN");
     });
 
     it("runs privileged, with its webhooks reachable from the API server", () => {
@@ -21,6 +23,6 @@ describe("Longhorn", () => {
     });
 
     it("installs open-iscsi and the NFS client on Ubuntu nodes, and starts iscsid", () => {
-        expect(longhornNodePackages()).toEqual({ packages: ["open-iscsi", "nfs-common"], runcmd: [["systemctl", "enable", "--now", "iscsid"]] });
+        expect(longhornNodePackages()).toStrictEqual({ packages: ["open-iscsi", "nfs-common"], runcmd: [["systemctl", "enable", "--now", "iscsid"]] });
     });
 });

@@ -5,7 +5,20 @@ import * as path from "path";
 import { chartKeys, unknownKeys } from "../../../../tests/chartKeys";
 import { validateObject } from "../../../../tests/kubeModels";
 import { requireTool, run as runTool } from "../../../../tests/validators";
-import { BACKUP_SECRET, objectStorageNamespace, s3IdentitiesConfig, s3VirtualService, seaweedfsValues, STATE_BACKUP_SCRIPT, stateBackupCronJob } from "./objectStorage";
+import {
+    adminVaultPath,
+    BACKUP_SECRET,
+    OBJECT_STORAGE_RELEASE,
+    objectStorageNamespace,
+    S3_CONFIG_SECRET,
+    S3_SERVICE,
+    s3Host,
+    s3IdentitiesConfig,
+    s3VirtualService,
+    seaweedfsValues,
+    STATE_BACKUP_SCRIPT,
+    stateBackupCronJob,
+} from "./objectStorage";
 
 const backupArgs = { stateBucket: "pulumi-state", schedule: "30 2 * * *", target: { s3Url: "https://s3.backup.example.com", bucket: "state-copy", region: "eu-west-1" } };
 
@@ -39,7 +52,7 @@ function runScript(env: Record<string, string>): { status: number | null; stdout
 describe("object storage (SeaweedFS)", () => {
     it("runs all-in-one with its S3 gateway, our identities Secret and the buckets created by the chart's hook", () => {
         const values = seaweedfsValues({ buckets: ["pulumi-state", "velero", "loki"], size: "50Gi" });
-        expect(values).toEqual({
+        expect(values).toStrictEqual({
             master: { enabled: false },
             volume: { enabled: false },
             filer: { enabled: false },
@@ -62,19 +75,86 @@ describe("object storage (SeaweedFS)", () => {
         expect(chartKeys("seaweedfs").extraKeys).toEqual({ "allInOne.s3.createBuckets": expect.stringContaining("post-install-bucket-hook.yaml") });
     });
 
+    it("creates no bucket when none is configured, and sizes the volume as given", () => {
+        expect((seaweedfsValues({ buckets: [], size: "5Gi" }) as { allInOne: unknown }).allInOne).toStrictEqual({
+            enabled: true,
+            s3: { enabled: true, enableAuth: true, existingConfigSecret: "seaweedfs-s3-config", createBuckets: [] },
+            data: { type: "persistentVolumeClaim", size: "5Gi" },
+        });
+    });
+
+    it("names the release, the all-in-one Service and the identities Secret as the chart does", () => {
+        expect(OBJECT_STORAGE_RELEASE).toBe("seaweedfs");
+        expect(S3_SERVICE).toStrictEqual({ name: "seaweedfs-all-in-one", port: 8333 });
+        expect(S3_CONFIG_SECRET).toStrictEqual({ name: "seaweedfs-s3-config", key: "seaweedfs_s3_config" });
+        expect(s3Host("tools.example.com")).toBe("s3.tools.example.com");
+        expect(adminVaultPath("tools", "tools-cluster")).toBe("tools/tools-cluster/object-storage/admin");
+    });
+
     it("writes the identities file in the chart's own format", () => {
+        expect(s3IdentitiesConfig("AKID", "SECRET")).toBe(
+            '{"identities":[{"name":"admin","credentials":[{"accessKey":"AKID","secretKey":"SECRET"}],"actions":["Admin","Read","Write","List","Tagging"]}]}',
+        );
         expect(JSON.parse(s3IdentitiesConfig("AKID", "SECRET"))).toEqual({ identities: [{ name: "admin", credentials: [{ accessKey: "AKID", secretKey: "SECRET" }], actions: ["Admin", "Read", "Write", "List", "Tagging"] }] });
     });
 
     it("serves s3.<domain> through the cluster's Gateway, a valid VirtualService", () => {
         const vs = s3VirtualService("tools.example.com");
-        expect(vs.spec).toEqual({ hosts: ["s3.tools.example.com"], gateways: ["istio-ingress/wildcard"], http: [{ route: [{ destination: { host: "seaweedfs-all-in-one.object-storage.svc.cluster.local", port: { number: 8333 } } }] }] });
+        expect(vs.apiVersion).toBe("networking.istio.io/v1");
+        expect(vs.kind).toBe("VirtualService");
+        expect(vs.metadata).toStrictEqual({ name: "s3", namespace: "object-storage" });
+        expect(vs.spec).toStrictEqual({ hosts: ["s3.tools.example.com"], gateways: ["istio-ingress/wildcard"], http: [{ route: [{ destination: { host: "seaweedfs-all-in-one.object-storage.svc.cluster.local", port: { number: 8333 } } }] }] });
         expect(validateObject(vs)).toBe("networking.istio.io/v1/VirtualService");
     });
 
     it("copies the state bucket on a schedule: a valid batch/v1 CronJob in the pinned rclone image, restricted, keys from the Secret", () => {
         const job = stateBackupCronJob(backupArgs);
         expect(validateObject(job)).toBe("batch/v1/CronJob");
+        const secretEnv = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: "state-backup", key } } });
+        expect(job).toStrictEqual({
+            apiVersion: "batch/v1",
+            kind: "CronJob",
+            metadata: { name: "state-backup", namespace: "object-storage" },
+            spec: {
+                schedule: "30 2 * * *",
+                concurrencyPolicy: "Forbid",
+                successfulJobsHistoryLimit: 3,
+                failedJobsHistoryLimit: 3,
+                jobTemplate: {
+                    spec: {
+                        backoffLimit: 2,
+                        template: {
+                            spec: {
+                                restartPolicy: "Never",
+                                securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
+                                containers: [
+                                    {
+                                        name: "rclone",
+                                        image: "rclone/rclone:1.75.1",
+                                        command: ["/bin/sh", "-c", STATE_BACKUP_SCRIPT],
+                                        env: [
+                                            { name: "HOME", value: "/tmp" },
+                                            { name: "SOURCE_ENDPOINT", value: "http://seaweedfs-all-in-one:8333" },
+                                            { name: "SOURCE_BUCKET", value: "pulumi-state" },
+                                            secretEnv("SOURCE_ACCESS_KEY_ID", "source-access-key-id"),
+                                            secretEnv("SOURCE_SECRET_ACCESS_KEY", "source-secret-access-key"),
+                                            { name: "TARGET_ENDPOINT", value: "https://s3.backup.example.com" },
+                                            { name: "TARGET_BUCKET", value: "state-copy" },
+                                            { name: "TARGET_REGION", value: "eu-west-1" },
+                                            secretEnv("TARGET_ACCESS_KEY_ID", "target-access-key-id"),
+                                            secretEnv("TARGET_SECRET_ACCESS_KEY", "target-secret-access-key"),
+                                        ],
+                                        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                                        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                                    },
+                                ],
+                                volumes: [{ name: "tmp", emptyDir: {} }],
+                            },
+                        },
+                    },
+                },
+            },
+        });
         const spec = job.spec as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- a manifest
         expect([spec.schedule, spec.concurrencyPolicy]).toEqual(["30 2 * * *", "Forbid"]);
         const pod = spec.jobTemplate.spec.template.spec;
@@ -143,12 +223,27 @@ describe("object storage (SeaweedFS)", () => {
         const { TARGET_ACCESS_KEY_ID: _, ...without } = JOB_ENV; // eslint-disable-line @typescript-eslint/no-unused-vars
         const result = runScript(without);
         expect(result.status).not.toBe(0);
-        expect(result.stderr).toMatch(/TARGET_ACCESS_KEY_ID/);
+        // dash says "not set or null", bash "null or not set": the shell's own message for `${VAR:?}`.
+        expect(result.stderr).toMatch(/TARGET_ACCESS_KEY_ID: parameter (not set or null|null or not set)\n$/);
+        expect(result.stdout).toBe("");
         expect(result.recorded).toBe("");
+    });
+
+    it("runs baseline (the image runs as root), its metrics port open, egress to the backup target", () => {
+        expect(objectStorageNamespace("https://s3.backup.example.com")).toStrictEqual({
+            name: "object-storage",
+            podSecurity: "baseline",
+            podSecurityReason: "the chrislusf/seaweedfs image runs as root (docker/Dockerfile.go_build sets no USER) and the chart sets no securityContext",
+            metricsPorts: [9324],
+            extraEgress: [{ name: "backup-target", cidrs: ["0.0.0.0/0"], ports: [443] }],
+        });
     });
 
     it("opens the namespace to the backup target's port only", () => {
         expect(objectStorageNamespace("https://s3.backup.example.com").extraEgress).toEqual([{ name: "backup-target", cidrs: ["0.0.0.0/0"], ports: [443] }]);
         expect(objectStorageNamespace("http://nas.home.arpa:9000").extraEgress).toEqual([{ name: "backup-target", cidrs: ["0.0.0.0/0"], ports: [9000] }]);
+        // The scheme's default port when the URL names none; an explicit port wins over it.
+        expect(objectStorageNamespace("http://nas.home.arpa").extraEgress).toEqual([{ name: "backup-target", cidrs: ["0.0.0.0/0"], ports: [80] }]);
+        expect(objectStorageNamespace("https://s3.backup.example.com:8443").extraEgress).toEqual([{ name: "backup-target", cidrs: ["0.0.0.0/0"], ports: [8443] }]);
     });
 });

@@ -1,0 +1,19 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { INVOCATION_DIR_ENV, STRYKER_GLOBAL } from "./invocationCache";
+
+/**
+ * A fresh, empty folder for the results this Jest invocation's test files share
+ * (tests/invocationCache.ts), named in the environment before Jest starts its workers, which
+ * inherit it. Under Stryker (its runner puts its namespace in Jest's `globals`) there is none: each
+ * mutant's run must evaluate its own code.
+ * https://jestjs.io/docs/configuration#globalsetup-string
+ */
+export default function globalSetup(_globalConfig: unknown, projectConfig: { readonly globals?: Record<string, unknown> }): void {
+    if (STRYKER_GLOBAL in (projectConfig.globals ?? {})) {
+        delete process.env[INVOCATION_DIR_ENV];
+        return;
+    }
+    process.env[INVOCATION_DIR_ENV] = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-jest-"));
+}
