@@ -5,7 +5,7 @@
 module.exports = {
   testEnvironment: "node",
   // Unit tests sit beside their modules; whole-program tests live in tests/.
-  roots: ["<rootDir>/config", "<rootDir>/components", "<rootDir>/render", "<rootDir>/loader", "<rootDir>/driver", "<rootDir>/tests", "<rootDir>/deployments", "<rootDir>/policy"],
+  roots: ["<rootDir>/config", "<rootDir>/components", "<rootDir>/render", "<rootDir>/loader", "<rootDir>/driver", "<rootDir>/tests", "<rootDir>/deployments", "<rootDir>/policy", "<rootDir>/bench"],
   testMatch: ["**/*.test.ts"],
   transform: {
     "^.+\\.ts$": "<rootDir>/loader/jest.js",

@@ -9,6 +9,7 @@ import * as vault from "@pulumi/vault";
 import { apiReadinessProvider } from "../components/clusters/access/apiReadiness";
 import { vaultInitProvider } from "../components/vault/vaultInit";
 import { RecordedResource, runProgram } from "../render/harness";
+import { cpuMs } from "./cpu";
 
 /**
  * The floor: the same resources (same SDK classes, same recorded inputs, same parent tree) registered
@@ -113,7 +114,7 @@ if (require.main === module) {
             if (run.error) {
                 throw run.error;
             }
-            process.stdout.write(`${JSON.stringify({ resources: run.resources.length })}\n`);
+            process.stdout.write(`${JSON.stringify({ resources: run.resources.length, cpuMs: cpuMs() })}\n`);
         },
         (err: unknown) => {
             process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

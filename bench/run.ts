@@ -59,8 +59,8 @@ function nodeArgs(): string[] {
     return args.split(/\s+/).filter(Boolean);
 }
 
-/** A fresh node process, timed from spawn to exit; it prints `{"resources": n}` last. */
-function timedProcess(args: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; resources: number } {
+/** A fresh node process, timed from spawn to exit; it prints `{"resources": n, "cpuMs": t}` last (bench/cpu.ts). */
+function timedProcess(args: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; resources: number; cpuMs: number } {
     const start = process.hrtime.bigint();
     const child = spawnSync(process.execPath, args, { cwd: projectDir, encoding: "utf8", env });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
@@ -68,7 +68,8 @@ function timedProcess(args: string[], env: NodeJS.ProcessEnv = process.env): { m
         throw new Error(`node ${args.join(" ")} exited with ${child.status}: ${child.stderr}`);
     }
     const last = child.stdout.trim().split("\n").pop() ?? "";
-    return { ms, resources: (JSON.parse(last) as { resources: number }).resources };
+    const { resources, cpuMs } = JSON.parse(last) as { resources: number; cpuMs: number };
+    return { ms, resources, cpuMs };
 }
 
 function table(rows: string[][]): string {
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
     const args = nodeArgs();
     const sourceMaps = ["--require", "source-map-support/register"];
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-bench-processes-"));
-    const processRows: string[][] = [["stack", "resources", "program ms", "floor ms", "ratio", "first run ms"]];
+    const processRows: string[][] = [["stack", "resources", "program ms", "floor ms", "ratio", "program CPU ms", "floor CPU ms", "CPU ratio", "first run ms"]];
     for (const [stack, shape] of shapes) {
         const shapeFile = path.join(work, `${stack}.json`);
         fs.writeFileSync(shapeFile, JSON.stringify(shape));
@@ -147,6 +148,8 @@ async function main(): Promise<void> {
         timedProcess(program);
         let programMs = Infinity;
         let floorMs = Infinity;
+        let programCpu = Infinity;
+        let floorCpu = Infinity;
         for (let i = 0; i < REPEATS; i++) {
             const p = timedProcess(program);
             const f = timedProcess(floor);
@@ -155,13 +158,26 @@ async function main(): Promise<void> {
             }
             programMs = Math.min(programMs, p.ms);
             floorMs = Math.min(floorMs, f.ms);
+            programCpu = Math.min(programCpu, p.cpuMs);
+            floorCpu = Math.min(floorCpu, f.cpuMs);
         }
-        processRows.push([stack, String(shape.length), programMs.toFixed(0), floorMs.toFixed(0), (programMs / floorMs).toFixed(2), cold.ms.toFixed(0)]);
+        processRows.push([
+            stack,
+            String(shape.length),
+            programMs.toFixed(0),
+            floorMs.toFixed(0),
+            (programMs / floorMs).toFixed(2),
+            programCpu.toFixed(0),
+            floorCpu.toFixed(0),
+            (programCpu / floorCpu).toFixed(2),
+            cold.ms.toFixed(0),
+        ]);
     }
     fs.rmSync(work, { recursive: true, force: true });
     process.stdout.write(`\n${table(processRows)}`);
     process.stdout.write(`\nwhole processes, spawn to exit: program = node ${[...args, ...sourceMaps].join(" ")} bench/evaluate.ts <stack> (TypeScript sources, warm compile cache);\n`);
     process.stdout.write(`floor = node bin/bench/floor.js (precompiled, no source maps, same SDKs, same resources); best of ${REPEATS} interleaved;\n`);
+    process.stdout.write("CPU = user + system time of the process, every thread, as it reports it at the end (process.cpuUsage); the program process builds no render artefacts, as under `pulumi up`;\n");
     process.stdout.write("first run = the program process with an empty compile cache (HOMELAB_TS_CACHE); BENCH_NODEARGS replaces Pulumi.yaml's nodeargs\n");
     process.stdout.write(`\nbench took ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(0)} s\n`);
 }

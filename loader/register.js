@@ -62,6 +62,51 @@ let callSiteToString;
 // A position without a name: what wrapCallSite records for a frame its source maps leave as it is.
 const UNMAPPED = Object.freeze({});
 
+/**
+ * source-map-support's mapSourcePosition, once per position: a compiled file's map never changes
+ * within a process, and the same few hundred positions (the program's resource declarations and
+ * applies) recur in thousands of stack traces, each lookup normalising the source's URL again.
+ */
+const positions = new Map();
+function mappedPosition(source, line, column) {
+    let bySource = positions.get(source);
+    if (!bySource) {
+        bySource = new Map();
+        positions.set(source, bySource);
+    }
+    const key = `${line}:${column}`;
+    let position = bySource.get(key);
+    if (!position) {
+        position = sourceMapSupport.mapSourcePosition({ source, line, column });
+        bySource.set(key, position);
+    }
+    return position;
+}
+
+/**
+ * A mapped frame as CallSiteToString reads it: the frame's own answers, but the mapped position and
+ * the caller's name. Methods on a prototype, not a dozen closures per frame.
+ */
+class MappedSite {
+    constructor(frame, position, callerName) {
+        this.frame = frame;
+        this.position = position;
+        this.callerName = callerName;
+    }
+    isNative() { return false; }
+    isEval() { return this.frame.isEval(); }
+    getEvalOrigin() { return this.frame.getEvalOrigin(); }
+    isConstructor() { return this.frame.isConstructor(); }
+    isToplevel() { return this.frame.isToplevel(); }
+    getTypeName() { return this.frame.getTypeName(); }
+    getMethodName() { return this.frame.getMethodName(); }
+    getFunctionName() { return this.callerName || this.frame.getFunctionName(); }
+    getFileName() { return this.position.source; }
+    getScriptNameOrSourceURL() { return this.position.source; }
+    getLineNumber() { return this.position.line; }
+    getColumnNumber() { return this.position.column + 1; }
+}
+
 function formatFrame(frame, state) {
     const source = frame.isNative() ? undefined : frame.getFileName() || frame.getScriptNameOrSourceURL();
     if (!source) {
@@ -76,22 +121,9 @@ function formatFrame(frame, state) {
         return callerName ? callSiteToString.call(renamed(frame, callerName)) : callSiteToString.call(frame);
     }
     // Node >= 12 prepends no header to a module's first line, so the column needs no correction.
-    const position = sourceMapSupport.mapSourcePosition({ source, line: frame.getLineNumber(), column: frame.getColumnNumber() - 1 });
+    const position = mappedPosition(source, frame.getLineNumber(), frame.getColumnNumber() - 1);
     state.curPosition = position;
-    return callSiteToString.call({
-        isNative: () => false,
-        isEval: () => frame.isEval(),
-        getEvalOrigin: () => frame.getEvalOrigin(),
-        isConstructor: () => frame.isConstructor(),
-        isToplevel: () => frame.isToplevel(),
-        getTypeName: () => frame.getTypeName(),
-        getMethodName: () => frame.getMethodName(),
-        getFunctionName: () => callerName || frame.getFunctionName(),
-        getFileName: () => position.source,
-        getScriptNameOrSourceURL: () => position.source,
-        getLineNumber: () => position.line,
-        getColumnNumber: () => position.column + 1,
-    });
+    return callSiteToString.call(new MappedSite(frame, position, callerName));
 }
 
 /** A call site under another function name. */

@@ -68,6 +68,11 @@ export interface RunOptions {
     readonly prepare: () => PlatformProgram;
     /** Provider stand-ins; defaults to `providerLikeMocks`. */
     readonly mocks?: pulumi.runtime.Mocks;
+    /**
+     * Build the render's artefacts (default true). The bench's whole-process evaluation turns it off:
+     * under `pulumi up` nothing collects them, so their text (YAML dumps, redacted user-data) is never built.
+     */
+    readonly artefacts?: boolean;
 }
 
 function mask(value: unknown, path: string, secretPaths: string[], reveal: boolean): unknown {
@@ -277,6 +282,6 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         outputs: mask(stackOutputs, "", outputSecretPaths, false) as Record<string, unknown>,
         rawOutputs: revealed(stackOutputs) as Record<string, unknown>,
         outputSecretPaths,
-        artefacts: await collectArtefacts(),
+        artefacts: options.artefacts === false ? [] : await collectArtefacts(),
     };
 }

@@ -3,7 +3,7 @@ import { REDACTED } from "../core/artefacts";
 import { proxmoxTags } from "../core/naming";
 import type { ImageSpec } from "../hosts/images";
 import type { VmDefinition } from "../hosts/vmDefinition";
-import { BootstrapContent, ProxmoxVm, vmPlacement } from "../hosts/proxmoxVm";
+import { BootstrapContent, built, Deferred, ProxmoxVm, vmPlacement } from "../hosts/proxmoxVm";
 import { longhornNodePackages } from "../platform/services/longhorn/longhorn";
 import type { ClusterArgs } from "./contract";
 
@@ -72,8 +72,8 @@ export function nodeRoles<R>(args: ClusterArgs, roles: { readonly first: R; read
 export interface NodeOptions {
     readonly role: "control-plane" | "worker" | "load-balancer";
     readonly image: ImageSpec;
-    readonly bootstrap?: { readonly content: pulumi.Input<BootstrapContent>; readonly redacted: BootstrapContent };
-    readonly rawUserData?: { readonly content: pulumi.Input<string>; readonly redacted: string; readonly artefactPath: string };
+    readonly bootstrap?: { readonly content: pulumi.Input<BootstrapContent>; readonly redacted: Deferred<BootstrapContent> };
+    readonly rawUserData?: { readonly content: pulumi.Input<string>; readonly redacted: Deferred<string>; readonly artefactPath: string };
     readonly cloudInitType?: "nocloud";
     /** Resources the node's VM must not boot before. */
     readonly dependsOn?: pulumi.Resource[];
@@ -92,10 +92,15 @@ export function storagePrerequisites(cluster: ClusterArgs["cluster"], role: Node
     return (content) => ({ files: content.files, packages: [...(content.packages ?? []), ...extra.packages], runcmd: [...extra.runcmd, ...content.runcmd] });
 }
 
+/** The storage prerequisites added to a redacted copy when the render builds it. */
+function deferredStorage(storage: (content: BootstrapContent) => BootstrapContent, redacted: Deferred<BootstrapContent>): () => BootstrapContent {
+    return () => storage(built(redacted));
+}
+
 /** One cluster node VM, a child of the cluster component. */
 export function createNode(parent: pulumi.ComponentResource, args: ClusterArgs, vm: VmDefinition, node: NodeOptions): ProxmoxVm {
     const storage = storagePrerequisites(args.cluster, node.role);
-    const bootstrap = node.bootstrap && storage ? { content: pulumi.output(node.bootstrap.content).apply(storage), redacted: storage(node.bootstrap.redacted) } : node.bootstrap;
+    const bootstrap = node.bootstrap && storage ? { content: pulumi.output(node.bootstrap.content).apply(storage), redacted: deferredStorage(storage, node.bootstrap.redacted) } : node.bootstrap;
     return new ProxmoxVm(
         vm.name,
         {

@@ -37,3 +37,25 @@ describe("artefacts", () => {
         await expect(collectArtefacts()).resolves.toStrictEqual([{ path: "b.txt", content: "2" }]);
     });
 });
+
+describe("registerArtefact with a function", () => {
+    it("builds the text only when the render collects it, once", async () => {
+        const built: string[] = [];
+        registerArtefact("k8s/a.yaml", () => {
+            built.push("k8s/a.yaml");
+            return "kind: A\n";
+        });
+        registerArtefact("k8s/b.yaml", "kind: B\n");
+        expect(built).toEqual([]);
+        await expect(collectArtefacts()).resolves.toEqual([
+            { path: "k8s/a.yaml", content: "kind: A\n" },
+            { path: "k8s/b.yaml", content: "kind: B\n" },
+        ]);
+        expect(built).toEqual(["k8s/a.yaml"]);
+    });
+
+    it("refuses a function that returns a secret, as it refuses a secret text", async () => {
+        registerArtefact("leak.yaml", () => pulumi.secret("token") as unknown as string);
+        await expect(collectArtefacts()).rejects.toThrow("artefacts must be redacted before registering, but these carry secrets: leak.yaml");
+    });
+});

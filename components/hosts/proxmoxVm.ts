@@ -17,6 +17,14 @@ export interface BootstrapContent {
     readonly runcmd: readonly (readonly string[])[];
 }
 
+/** A value, or a function that builds it when it is needed (the render's redacted copies). */
+export type Deferred<T> = T | (() => T);
+
+/** The value of a Deferred. */
+export function built<T>(value: Deferred<T>): T {
+    return typeof value === "function" ? (value as () => T)() : value;
+}
+
 export interface ProxmoxVmArgs {
     /** A VM file that passed validation. */
     readonly definition: VmDefinition;
@@ -32,13 +40,16 @@ export interface ProxmoxVmArgs {
     readonly tags?: readonly string[];
     /** Refuse to delete the VM (`protect`). Default false. */
     readonly protect?: boolean;
-    /** Cluster bootstrap layered on the base cloud-config, and its redacted copy for the offline render. */
-    readonly bootstrap?: { readonly content: pulumi.Input<BootstrapContent>; readonly redacted: BootstrapContent };
+    /**
+     * Cluster bootstrap layered on the base cloud-config, and its redacted copy for the offline
+     * render (or a function building it, called only when the render collects the artefacts).
+     */
+    readonly bootstrap?: { readonly content: pulumi.Input<BootstrapContent>; readonly redacted: Deferred<BootstrapContent> };
     /**
      * User-data that is not cloud-config (a Talos machine config), replacing the base user-data,
-     * with its redacted copy for the render. Excludes `bootstrap`.
+     * with its redacted copy for the render (or a function building it). Excludes `bootstrap`.
      */
-    readonly rawUserData?: { readonly content: pulumi.Input<string>; readonly redacted: string; readonly artefactPath: string };
+    readonly rawUserData?: { readonly content: pulumi.Input<string>; readonly redacted: Deferred<string>; readonly artefactPath: string };
     /** The cloud-init datasource Proxmox presents; Talos reads `nocloud`. Default: Proxmox's own (configdrive2 for Linux). */
     readonly cloudInitType?: "nocloud";
 }
@@ -134,7 +145,8 @@ export class ProxmoxVm extends pulumi.ComponentResource {
             this.userData = pulumi
                 .all([passwordHash, args.bootstrap?.content])
                 .apply(([hash, extra]) => renderUserData(compose(hash, extra as BootstrapContent | undefined)));
-            registerArtefact(userDataArtefactPath(vm.name), renderUserData(compose(password === undefined ? undefined : REDACTED, args.bootstrap?.redacted)));
+            const redacted = args.bootstrap?.redacted;
+            registerArtefact(userDataArtefactPath(vm.name), () => renderUserData(compose(password === undefined ? undefined : REDACTED, built(redacted))));
         }
 
         this.userDataFile = new proxmoxve.FileLegacy(

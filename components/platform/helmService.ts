@@ -89,7 +89,10 @@ export class HelmService extends pulumi.ComponentResource {
                 ? args.namespace
                 : new PlatformNamespace(`${name}-ns`, { cluster: args.cluster, spec: args.namespace, network: args.network, provider: args.provider, dependsOn: args.dependsOn }, { parent: this });
         this.namespaceName = this.namespace.name;
-        registerArtefact(`helm/${args.cluster}/${args.releaseName}.values.yaml`, `# ${args.chart.chart} ${args.chart.version} from ${args.chart.repo}, namespace ${this.namespaceName}\n${yaml.dump(withoutOutputs(shown), { lineWidth: -1, noRefs: true })}`);
+        // A copy now, dumped only if the render collects it.
+        const shownCopy = withoutOutputs(shown);
+        const header = `# ${args.chart.chart} ${args.chart.version} from ${args.chart.repo}, namespace ${this.namespaceName}\n`;
+        registerArtefact(`helm/${args.cluster}/${args.releaseName}.values.yaml`, () => `${header}${yaml.dump(shownCopy, { lineWidth: -1, noRefs: true })}`);
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
             {

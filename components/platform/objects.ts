@@ -26,7 +26,7 @@ function dump(object: unknown): string {
 
 /** Declares `object` on the cluster: the typed SDK class for built-in kinds, a CustomResource otherwise. */
 export function declareObject(cluster: string, name: string, object: KubeObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
-    registerArtefact(objectPath(cluster, object), dump(object));
+    registerArtefact(objectPath(cluster, object), () => dump(object));
     const { apiVersion, kind, metadata, ...rest } = object;
     switch (`${apiVersion}/${kind}`) {
         case "v1/Namespace":
@@ -72,7 +72,7 @@ export function declareSecret(
 ): k8s.core.v1.Secret {
     const metadata = { name: secret.name, namespace: secret.namespace };
     const masked = Object.fromEntries(Object.keys(secret.stringData).map((k) => [k, REDACTED]));
-    registerArtefact(objectPath(cluster, { kind: "Secret", metadata }), dump({ apiVersion: "v1", kind: "Secret", metadata, type: "Opaque", stringData: masked }));
+    registerArtefact(objectPath(cluster, { kind: "Secret", metadata }), () => dump({ apiVersion: "v1", kind: "Secret", metadata, type: "Opaque", stringData: masked }));
     const stringData = pulumi.secret(pulumi.output(secret.stringData as Record<string, pulumi.Input<string>>));
     return new k8s.core.v1.Secret(name, { metadata, type: "Opaque", stringData }, opts);
 }

@@ -84,7 +84,8 @@ export class K3sCluster extends pulumi.ComponentResource implements ClusterAcces
             const content = pulumi
                 .all([pulumi.secret(token.result), role === "init" ? realPki : undefined])
                 .apply(([t, pki]) => k3sNodeBootstrap({ ...base, token: t, pki: pki as K3sPki | undefined }));
-            const redacted = k3sNodeBootstrap({ ...base, token: REDACTED, pki: role === "init" ? placeholderPki : undefined });
+            // Built only if the render collects the artefacts.
+            const redacted = () => k3sNodeBootstrap({ ...base, token: REDACTED, pki: role === "init" ? placeholderPki : undefined });
             nodes[vm.name] = createNode(this, args, vm, {
                 role: role === "agent" ? "worker" : "control-plane",
                 image,

@@ -102,7 +102,8 @@ export class KubeadmCluster extends pulumi.ComponentResource implements ClusterA
                 .apply(([t, caPem, material]) =>
                     kubeadmNodeBootstrap({ ...base, bootstrapToken: t, caCertHash: role === "init" ? undefined : discoveryTokenCaCertHash(caPem), pki: material as KubeadmPki | undefined }),
                 );
-            const redacted = kubeadmNodeBootstrap({
+            // Built only if the render collects the artefacts.
+            const redacted = () => kubeadmNodeBootstrap({
                 ...base,
                 bootstrapToken: REDACTED,
                 caCertHash: role === "init" ? undefined : "<computed: sha256 of the CA's public key>",

@@ -114,7 +114,7 @@ export class TalosCluster extends pulumi.ComponentResource implements ClusterAcc
                 role: type === "controlplane" ? "control-plane" : "worker",
                 image,
                 cloudInitType: "nocloud",
-                rawUserData: { content: pulumi.secret(secrets.apply((s) => talosMachineConfig(node, s))), redacted: talosMachineConfig(node, placeholders, { redacted: true }), artefactPath: `talos/${vm.name}.machine-config.yaml` },
+                rawUserData: { content: pulumi.secret(secrets.apply((s) => talosMachineConfig(node, s))), redacted: () => talosMachineConfig(node, placeholders, { redacted: true }), artefactPath: `talos/${vm.name}.machine-config.yaml` },
             });
         }
         this.nodes = nodes;

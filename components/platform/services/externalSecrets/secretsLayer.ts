@@ -78,7 +78,7 @@ export class SecretsLayer extends pulumi.ComponentResource {
         if (args.vault.display.caPem) {
             (shown.spec as { provider: { vault: Record<string, unknown> } }).provider.vault.caBundle = `<base64 of ${args.vault.display.caPem}>`;
         }
-        registerArtefact(objectPath(args.cluster, shown), yaml.dump(shown, { lineWidth: -1, noRefs: true, sortKeys: false }));
+        registerArtefact(objectPath(args.cluster, shown), () => yaml.dump(shown, { lineWidth: -1, noRefs: true, sortKeys: false }));
         const spec = pulumi.all([args.vault.server, args.vault.mount, args.vault.caPem]).apply(([server, mount, caPem]) => storeOf(server, mount, caPem).spec);
         this.store = new k8s.apiextensions.CustomResource(
             `${name}-store`,
