@@ -16,7 +16,10 @@ module.exports = {
   // stand-in's keys and certificates (tests/invocationCache.ts).
   globalSetup: "<rootDir>/tests/jestGlobalSetup.ts",
   globalTeardown: "<rootDir>/tests/jestGlobalTeardown.ts",
-  testTimeout: 30000,
+  // Whole-stack evaluations take a few seconds idle, but several times that when the two cores are
+  // shared: a hook that times out leaves its evaluation running beside the file's next one, which
+  // then fails for a reason that is not its own. A generous limit only delays a real hang.
+  testTimeout: 120000,
   // Jest's default (cores - 1) is one worker on a 2-core machine; the tests spend much of their time
   // waiting on openssl and cloud-init child processes, so both cores pay off.
   maxWorkers: "100%",
