@@ -15,5 +15,12 @@ export default function globalSetup(_globalConfig: unknown, projectConfig: { rea
         delete process.env[INVOCATION_DIR_ENV];
         return;
     }
-    process.env[INVOCATION_DIR_ENV] = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-jest-"));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-jest-"));
+    process.env[INVOCATION_DIR_ENV] = dir;
+    // What the tests write through os.tmpdir() (PKI folders, temporary projects, stand-in scripts, their
+    // child processes' files) lands inside the invocation's folder, which the teardown deletes: before,
+    // every run left its hundreds of mkdtemp folders behind in /tmp. os.tmpdir() reads TMPDIR.
+    const scratch = path.join(dir, "tmp");
+    fs.mkdirSync(scratch);
+    process.env.TMPDIR = scratch;
 }
