@@ -9,12 +9,15 @@
  * from the reports already there, without running anything.
  *
  * Score = (killed + timed out) / (killed + timed out + survived + no coverage), Stryker's "total"
- * score: a mutant no test reaches counts against the module. Mutants that do not compile are
- * dropped by the TypeScript checker; static mutants are ignored (stryker.config.mjs).
+ * score: a mutant no test reaches counts against the module. With the TypeScript checker on (the
+ * default) mutants that do not compile are dropped; with `--checkers ''` they run as the
+ * transpile-only tests run them. Static mutants are ignored (stryker.config.mjs). A module of a
+ * group that the group's last report does not hold (a run narrowed with `--mutate`) is listed as
+ * not measured, so a partial run cannot shrink the table unnoticed.
  * Exit status: Stryker's, when a run fails; 0 otherwise (the scores are reported, not enforced).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mutationGroups } from "./mutationGroups.mjs";
 
 const args = process.argv.slice(2);
@@ -36,6 +39,24 @@ if (!onlyScores) {
     }
 }
 
+/**
+ * The files a group's `mutate` globs name (`*` within a folder, `**\/` any folders, `!` excludes),
+ * test files left out as stryker.config.mjs leaves them.
+ * @param {string[]} globs
+ */
+function modulesOf(globs) {
+    const toRegExp = (/** @type {string} */ glob) =>
+        new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*\//g, "\u0000").replace(/\*/g, "[^/]*").replace(/\u0000/g, "(?:.*/)?")}$`);
+    const include = globs.filter((glob) => !glob.startsWith("!")).map(toRegExp);
+    const exclude = globs.filter((glob) => glob.startsWith("!")).map((glob) => toRegExp(glob.slice(1)));
+    const roots = [...new Set(globs.map((glob) => glob.replace(/^!/, "").split("/")[0]))];
+    return roots
+        .flatMap((root) => readdirSync(root, { recursive: true }).map((file) => `${root}/${String(file)}`))
+        .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))
+        .filter((file) => include.some((re) => re.test(file)) && !exclude.some((re) => re.test(file)))
+        .sort();
+}
+
 /** @param {string} status */
 const counted = (status) => ["Killed", "Timeout", "Survived", "NoCoverage"].includes(status);
 const rows = [];
@@ -48,6 +69,9 @@ for (const group of Object.keys(mutationGroups)) {
     const measured = statSync(report).mtime.toISOString().slice(0, 10);
     /** @type {{ files: Record<string, { mutants: { status: string }[] }> }} */
     const json = JSON.parse(readFileSync(report, "utf8"));
+    for (const missing of modulesOf(mutationGroups[/** @type {keyof typeof mutationGroups} */ (group)].mutate).filter((file) => !(file in json.files))) {
+        rows.push(`| \`${missing}\` | not measured (the last ${group} run did not include it) | | | | | |`);
+    }
     for (const [file, { mutants }] of Object.entries(json.files).sort(([a], [b]) => a.localeCompare(b))) {
         const count = (/** @type {string} */ status) => mutants.filter((mutant) => mutant.status === status).length;
         const valid = mutants.filter((mutant) => counted(mutant.status)).length;
