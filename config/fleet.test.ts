@@ -316,6 +316,8 @@ describe("buildFleet: kubeadm versions", () => {
         expect(at("1.30.0")).toEqual([`Pulumi.test.yaml: homelab:clusters[0].version: 1.30.0: no pause image is pinned for Kubernetes 1.30 in versions.ts (pinned: ${pinned})`]);
         expect(at("v1.34.1")).toEqual([]);
         expect(at("1.35.0")).toEqual([]);
+        // Only a leading v is dropped: a v inside the version does not make it a pinned minor.
+        expect(at("1.v34.1")).toEqual([`Pulumi.test.yaml: homelab:clusters[0].version: 1.v34.1: no pause image is pinned for Kubernetes 1.v34 in versions.ts (pinned: ${pinned})`]);
     });
 
     it("does not look at other distributions' versions", () => {
