@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { REDACTED } from "../core/artefacts";
+import { built, Deferred, REDACTED } from "../core/artefacts";
 import { proxmoxTags } from "../core/naming";
 import type { ImageSpec } from "../hosts/images";
 import type { VmDefinition } from "../hosts/vmDefinition";
-import { BootstrapContent, built, Deferred, ProxmoxVm, vmPlacement } from "../hosts/proxmoxVm";
+import { BootstrapContent, ProxmoxVm, vmPlacement } from "../hosts/proxmoxVm";
 import { longhornNodePackages } from "../platform/services/longhorn/longhorn";
 import type { ClusterArgs } from "./contract";
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { collectArtefacts, REDACTED, registerArtefact, resetArtefacts } from "./artefacts";
+import { built, collectArtefacts, REDACTED, registerArtefact, resetArtefacts } from "./artefacts";
 
 beforeEach(() => resetArtefacts());
 
@@ -57,5 +57,20 @@ describe("registerArtefact with a function", () => {
     it("refuses a function that returns a secret, as it refuses a secret text", async () => {
         registerArtefact("leak.yaml", () => pulumi.secret("token") as unknown as string);
         await expect(collectArtefacts()).rejects.toThrow("artefacts must be redacted before registering, but these carry secrets: leak.yaml");
+    });
+});
+
+describe("built", () => {
+    it("returns a plain redacted copy as it is, and calls a builder only when asked, once per call", () => {
+        const content = { files: [], runcmd: ["echo ready"] };
+        expect(built(content)).toBe(content);
+        const calls: string[] = [];
+        const builder = () => {
+            calls.push("built");
+            return "# machine config\n";
+        };
+        expect(calls).toEqual([]);
+        expect(built(builder)).toBe("# machine config\n");
+        expect(calls).toEqual(["built"]);
     });
 });

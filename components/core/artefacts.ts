@@ -9,6 +9,14 @@ import * as pulumi from "@pulumi/pulumi";
 
 export const REDACTED = "<redacted: secret>";
 
+/** A value, or a function that builds it when it is needed (the render's redacted copies, YAML dumps). */
+export type Deferred<T> = T | (() => T);
+
+/** The value of a Deferred. */
+export function built<T>(value: Deferred<T>): T {
+    return typeof value === "function" ? (value as () => T)() : value;
+}
+
 interface Artefact {
     readonly path: string;
     readonly content: () => string;
@@ -20,8 +28,8 @@ const registered: Artefact[] = [];
  * Plain text only, or a function returning it, built from values already known when it is
  * registered: an artefact never waits on a provider, so the render works in preview too.
  */
-export function registerArtefact(path: string, content: string | (() => string)): void {
-    registered.push({ path, content: typeof content === "function" ? content : () => content });
+export function registerArtefact(path: string, content: Deferred<string>): void {
+    registered.push({ path, content: () => built(content) });
 }
 
 /** Resolves every registered artefact. Throws if one still carries a secret: those must be redacted before registering. */

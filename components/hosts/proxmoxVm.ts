@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import type { NetworkConfig, PlatformConfig } from "../../config/config";
 import type { ImageSpec } from "./images";
-import { registerArtefact, REDACTED } from "../core/artefacts";
+import { built, Deferred, registerArtefact, REDACTED } from "../core/artefacts";
 import { CloudInitFile, GUEST_AGENT_PACKAGE, renderUserData, UserDataSpec } from "./cloudInit";
 import { userDataArtefactPath, userDataFileName } from "../core/naming";
 import { sha512Crypt, stableSalt } from "./shaCrypt";
@@ -15,14 +15,6 @@ export interface BootstrapContent {
     readonly packages?: readonly string[];
     /** Run after the base commands (the guest agent), in order. */
     readonly runcmd: readonly (readonly string[])[];
-}
-
-/** A value, or a function that builds it when it is needed (the render's redacted copies). */
-export type Deferred<T> = T | (() => T);
-
-/** The value of a Deferred. */
-export function built<T>(value: Deferred<T>): T {
-    return typeof value === "function" ? (value as () => T)() : value;
 }
 
 export interface ProxmoxVmArgs {

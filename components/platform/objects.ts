@@ -20,13 +20,14 @@ export function objectPath(cluster: string, object: Pick<KubeObject, "kind" | "m
     return `k8s/${cluster}/${object.metadata.namespace ?? "cluster"}/${object.kind.toLowerCase()}-${object.metadata.name}.yaml`;
 }
 
-function dump(object: unknown): string {
+/** An object as the render writes it: YAML, long lines kept whole, keys in the object's order. */
+export function dumpObject(object: unknown): string {
     return yaml.dump(object, { lineWidth: -1, noRefs: true, sortKeys: false });
 }
 
 /** Declares `object` on the cluster: the typed SDK class for built-in kinds, a CustomResource otherwise. */
 export function declareObject(cluster: string, name: string, object: KubeObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
-    registerArtefact(objectPath(cluster, object), () => dump(object));
+    registerArtefact(objectPath(cluster, object), () => dumpObject(object));
     const { apiVersion, kind, metadata, ...rest } = object;
     switch (`${apiVersion}/${kind}`) {
         case "v1/Namespace":
@@ -72,7 +73,7 @@ export function declareSecret(
 ): k8s.core.v1.Secret {
     const metadata = { name: secret.name, namespace: secret.namespace };
     const masked = Object.fromEntries(Object.keys(secret.stringData).map((k) => [k, REDACTED]));
-    registerArtefact(objectPath(cluster, { kind: "Secret", metadata }), () => dump({ apiVersion: "v1", kind: "Secret", metadata, type: "Opaque", stringData: masked }));
+    registerArtefact(objectPath(cluster, { kind: "Secret", metadata }), () => dumpObject({ apiVersion: "v1", kind: "Secret", metadata, type: "Opaque", stringData: masked }));
     const stringData = pulumi.secret(pulumi.output(secret.stringData as Record<string, pulumi.Input<string>>));
     return new k8s.core.v1.Secret(name, { metadata, type: "Opaque", stringData }, opts);
 }

@@ -1,12 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import * as yaml from "js-yaml";
 import { versions } from "../../../../versions";
 import type { Distribution } from "../../../../versions";
 import { registerArtefact } from "../../../core/artefacts";
 import { HelmService } from "../../helmService";
 import { ClusterNetwork } from "../../namespace";
-import { declareObject, KubeObject, objectPath } from "../../objects";
+import { declareObject, dumpObject, KubeObject, objectPath } from "../../objects";
 import { requireValid } from "../../../clusters/nodes";
 import {
     clusterSecretsDelivery,
@@ -78,7 +77,7 @@ export class SecretsLayer extends pulumi.ComponentResource {
         if (args.vault.display.caPem) {
             (shown.spec as { provider: { vault: Record<string, unknown> } }).provider.vault.caBundle = `<base64 of ${args.vault.display.caPem}>`;
         }
-        registerArtefact(objectPath(args.cluster, shown), () => yaml.dump(shown, { lineWidth: -1, noRefs: true, sortKeys: false }));
+        registerArtefact(objectPath(args.cluster, shown), () => dumpObject(shown));
         const spec = pulumi.all([args.vault.server, args.vault.mount, args.vault.caPem]).apply(([server, mount, caPem]) => storeOf(server, mount, caPem).spec);
         this.store = new k8s.apiextensions.CustomResource(
             `${name}-store`,
