@@ -20,7 +20,7 @@ import { writeFileSync } from "node:fs";
 import { mutationGroups } from "./scripts/mutationGroups.mjs";
 
 const groupName = process.env.MUTATE_GROUP;
-if (groupName !== undefined && !(groupName in mutationGroups)) {
+if (groupName !== undefined && !Object.hasOwn(mutationGroups, groupName)) {
     throw new Error(`MUTATE_GROUP=${groupName} is not a group; the groups are: ${Object.keys(mutationGroups).join(", ")}`);
 }
 /** @type {{ mutate: string[], tests: string[], relatedTests?: boolean }[]} */

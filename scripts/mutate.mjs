@@ -22,11 +22,11 @@ import { mutationGroups } from "./mutationGroups.mjs";
 
 const args = process.argv.slice(2);
 const onlyScores = args.includes("--scores");
-const groups = args.filter((arg) => arg in mutationGroups);
-const strykerArgs = args.filter((arg) => !(arg in mutationGroups) && arg !== "--scores");
+const groups = args.filter((arg) => Object.hasOwn(mutationGroups, arg));
+const strykerArgs = args.filter((arg) => !Object.hasOwn(mutationGroups, arg) && arg !== "--scores");
 // A bare word that is no group and not an option's value (`--reporters clear-text`) is a misspelt
 // group: without this check it would reach Stryker, which ignores it, and every group would run.
-const unknown = args.filter((arg, i) => /^[A-Za-z][\w-]*$/.test(arg) && !(arg in mutationGroups) && !(i > 0 && /^--[^=]+$/.test(args[i - 1])));
+const unknown = args.filter((arg, i) => /^[A-Za-z][\w-]*$/.test(arg) && !Object.hasOwn(mutationGroups, arg) && !(i > 0 && /^--[^=]+$/.test(args[i - 1])));
 if (unknown.length > 0) {
     console.error(`npm run mutate: ${unknown.join(", ")}: not a group; the groups are: ${Object.keys(mutationGroups).join(", ")}`);
     process.exit(2);
